@@ -1,0 +1,116 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// One settings list for every target: upcoming features that keep imports and existentials explicit.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "linli",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "linli", targets: ["linli"]),
+        .executable(name: "linli-sim", targets: ["linli-sim"]),
+        .library(name: "LinliCore", targets: ["LinliCore"]),
+        .library(name: "Mosquitto", targets: ["Mosquitto"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        .target(
+            name: "LinliCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+        .target(
+            name: "Mosquitto",
+            dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TicketStore",
+            dependencies: ["LinliCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LinliDaemon",
+            dependencies: [
+                "LinliCore", "Mosquitto", "TicketStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "linli",
+            dependencies: [
+                "LinliDaemon", "LinliCore", "TicketStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Simulation",
+            dependencies: ["LinliCore", .product(name: "Yams", package: "Yams")],
+            path: "Simulator/Sources/Simulation",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "linli-sim",
+            dependencies: [
+                "Simulation", "LinliCore", "Mosquitto", "TicketStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Simulator/Sources/linli-sim",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "LinliCoreTests", dependencies: ["LinliCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MosquittoTests",
+            dependencies: ["Mosquitto", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TicketStoreTests",
+            dependencies: ["TicketStore", "LinliCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: ["Simulation", "LinliCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LinliDaemonTests",
+            dependencies: ["LinliDaemon", "LinliCore", "TicketStore", "Mosquitto", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

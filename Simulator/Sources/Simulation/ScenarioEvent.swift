@@ -1,0 +1,49 @@
+public import LinliCore
+
+/// A timeline entry that publishes one contract event, possibly repeated.
+public struct ScenarioEvent: Sendable, Hashable {
+    /// Site id.
+    public var site: String
+    /// Device id, registered at ``site``.
+    public var device: String
+    /// Event type; its kind is the device's kind.
+    public var type: EventType
+    /// The event's data, valid for ``type``.
+    public var data: EventData
+    /// A fixed event id; every repetition then carries it (a redelivery). `nil`: ids come from the seed.
+    public var id: String?
+    /// How often to send it: once when `nil`.
+    public var repetition: Repetition?
+
+    /// Creates a timeline event.
+    public init(
+        site: String, device: String, type: EventType, data: EventData = EventData(), id: String? = nil,
+        repetition: Repetition? = nil
+    ) {
+        self.site = site
+        self.device = device
+        self.type = type
+        self.data = data
+        self.id = id
+        self.repetition = repetition
+    }
+}
+
+/// `repeat: {count: 5, every: 30s}`: `count` sends in all, the first at the incident's time.
+public struct Repetition: Sendable, Hashable {
+    /// How many sends in all (at least 1).
+    public var count: Int
+    /// The gap between sends.
+    public var every: Duration
+
+    /// Creates a repetition.
+    public init(count: Int, every: Duration) {
+        self.count = count
+        self.every = every
+    }
+
+    /// The offsets of each send from the first: `0, every, 2·every, …`.
+    public var offsets: [Duration] {
+        (0..<max(1, count)).map { every * $0 }
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import LinliCore
+import Mosquitto
+import Simulation
+
+extension LinliSim {
+    /// `linli-sim run SCENARIO`: publish a scenario, then print the tickets it expects.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish a scenario's traffic to the broker, then print the tickets it expects.",
+            discussion: """
+                Messages are published at QoS 1, paced by the scenario clock divided by --speed (1 is real \
+                time, 1440 a day a minute, max as fast as the broker acknowledges); event times always follow \
+                the scenario clock, so every speed gives the same tickets. The run ends when the broker has \
+                acknowledged everything (and, at a finite speed, the scenario's duration has passed).
+                """
+        )
+
+        @OptionGroup var input: ScenarioInput
+        @OptionGroup var brokerOptions: BrokerOptions
+
+        @Option(help: "Pacing: a factor on the scenario clock, or max.")
+        var speed: Speed = .factor(1)
+
+        @Option(help: "Seed for event ids and baseline traffic (default: the scenario's).")
+        var seed: UInt64?
+
+        @Option(help: "Start of the scenario clock: an RFC 3339 time with offset, or now (default: the scenario's).")
+        var start: String?
+
+        @Flag(help: "Print the summary and expected tickets as JSON.")
+        var json = false
+
+        func validate() throws {
+            if let start, ScenarioStart(text: start) == nil {
+                throw ValidationError("--start '\(start)' must be 'now' or an RFC 3339 time with an offset")
+            }
+        }
+
+        func run() async throws {
+            let logger = brokerOptions.makeLogger()
+            let (scenario, registry) = try input.load()
+            let scenarioStart = start.flatMap(ScenarioStart.init(text:)) ?? scenario.start
+            let startTime = scenarioStart.resolve(now: WallClock.now())
+            let seed = seed ?? scenario.seed
+            let messages = ScenarioGenerator(scenario: scenario, registry: registry).messages(start: startTime, seed: seed)
+            let paced = messages.map { Publisher.Paced(topic: $0.topic, payload: $0.payload, offset: $0.time - startTime) }
+            let configuration = try brokerOptions.configuration()
+
+            if !json {
+                print("scenario \(scenario.name): \(messages.count) messages over \(scenario.duration.shortText) from "
+                    + "\(RFC3339.format(startTime)), seed \(seed), speed \(speed), to \(brokerOptions.broker)")
+            }
+            let elapsed: Duration
+            do {
+                elapsed = try await MQTTClient.withClient(configuration: configuration, logger: logger) { client in
+                    try await Publisher.publish(paced, end: scenario.duration, speed: speed, qos: .atLeastOnce, client: client)
+                }
+            } catch let error as MQTTError {
+                throw SimulatorError("\(error)")
+            }
+
+            if json {
+                var object = JSONObject()
+                object["scenario"] = .string(scenario.name)
+                object["start"] = .string(RFC3339.format(startTime))
+                object["seed"] = .string(String(seed))
+                object["messages"] = .number(Double(messages.count))
+                object["seconds"] = .number(Double(elapsed.milliseconds) / 1000)
+                object["expect"] = .object(scenario.expectations.jsonObject)
+                var writer = JSONWriter(pretty: true)
+                writer.value(.object(object))
+                print(writer.text)
+            } else {
+                print("published and acknowledged \(messages.count) messages in \(elapsed.shortText)")
+                print("")
+                print("expected tickets:")
+                print(scenario.expectations.table)
+            }
+        }
+    }
+}

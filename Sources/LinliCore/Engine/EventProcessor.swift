@@ -1,0 +1,93 @@
+/// The whole path from a received message to ticket decisions, with no I/O: decode and validate, drop
+/// redeliveries, run the rules.
+///
+/// The daemon and `linli replay` both use it, so a recorded file and live traffic give the same tickets.
+/// Results accumulate in a ``ProcessorOutput`` the shell commits as one batch.
+public struct EventProcessor: Sendable {
+    /// The rule engine.
+    public var engine: RuleEngine
+    /// Memory of applied events.
+    public var deduplicator: EventDeduplicator
+
+    /// Creates a processor.
+    public init(engine: RuleEngine, deduplicator: EventDeduplicator = EventDeduplicator()) {
+        self.engine = engine
+        self.deduplicator = deduplicator
+    }
+
+    /// Decodes one message and applies it; a bad one becomes a dead letter, a redelivered one is counted.
+    /// - Parameters:
+    ///   - topic: the MQTT topic.
+    ///   - payload: the raw payload.
+    ///   - receivedAt: when it arrived (wall clock in live mode), for the dead letter.
+    ///   - output: where results accumulate.
+    public mutating func ingest(
+        topic: String, payload: [UInt8], receivedAt: EventTime, into output: inout ProcessorOutput
+    ) {
+        let event: Event
+        do {
+            event = try Event(topic: topic, payload: payload, registry: engine.registry)
+        } catch {
+            output.reject(
+                DeadLetter(
+                    topic: topic, reason: error.reason, detail: error.description, payload: payload,
+                    receivedAt: receivedAt))
+            return
+        }
+        apply(event, into: &output)
+    }
+
+    /// Applies one decoded event.
+    public mutating func apply(_ event: Event, into output: inout ProcessorOutput) {
+        guard deduplicator.insert(source: event.source, id: event.id) else {
+            output.duplicates += 1
+            return
+        }
+        output.accepted += 1
+        output.seen.append(SeenEvent(source: event.source, id: event.id, time: event.time))
+        output.updates += engine.process(event)
+    }
+
+    /// Moves the engine's clock on (live mode: the wall clock), collecting what fires.
+    public mutating func advance(to time: EventTime, into output: inout ProcessorOutput) {
+        output.updates += engine.advance(to: time)
+    }
+}
+
+/// What a batch of ingested messages produced: everything the shell must persist in one transaction.
+public struct ProcessorOutput: Sendable {
+    /// Ticket decisions, in order.
+    public var updates: [TicketUpdate] = []
+    /// Rejected messages.
+    public var deadLetters: [DeadLetter] = []
+    /// Events applied (for the persisted de-duplication memory).
+    public var seen: [SeenEvent] = []
+    /// How many events were applied.
+    public var accepted = 0
+    /// How many redelivered events were ignored.
+    public var duplicates = 0
+    /// Rejections by reason code.
+    public var rejectedByReason: [String: Int] = [:]
+
+    /// Creates an empty output.
+    public init() {}
+
+    /// Whether nothing needs persisting.
+    public var isEmpty: Bool { updates.isEmpty && deadLetters.isEmpty && seen.isEmpty }
+
+    /// Records a rejection.
+    public mutating func reject(_ letter: DeadLetter) {
+        deadLetters.append(letter)
+        rejectedByReason[letter.reason, default: 0] += 1
+    }
+
+    /// Empties it, keeping capacity, for the next batch.
+    public mutating func removeAll() {
+        updates.removeAll(keepingCapacity: true)
+        deadLetters.removeAll(keepingCapacity: true)
+        seen.removeAll(keepingCapacity: true)
+        accepted = 0
+        duplicates = 0
+        rejectedByReason.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,29 @@
+/// Every event type of the v1 wire contract (`events.md`).
+public enum EventType: String, Sendable, Hashable, CaseIterable, Codable {
+    case binFill = "linli.bin.fill"
+    case binContamination = "linli.bin.contamination"
+    case binTemperature = "linli.bin.temperature"
+    case binHeartbeat = "linli.bin.heartbeat"
+    case gatePass = "linli.gate.pass"
+    case gateDenied = "linli.gate.denied"
+    case gateDoor = "linli.gate.door"
+    case gateForced = "linli.gate.forced"
+    case gateHeartbeat = "linli.gate.heartbeat"
+    case careCheckin = "linli.care.checkin"
+    case careSOS = "linli.care.sos"
+    case careFall = "linli.care.fall"
+    case careMotion = "linli.care.motion"
+    case careHeartbeat = "linli.care.heartbeat"
+
+    /// The device kind that may publish this type (the `kind` topic segment must match).
+    public var kind: DeviceKind {
+        switch self {
+        case .binFill, .binContamination, .binTemperature, .binHeartbeat: .bin
+        case .gatePass, .gateDenied, .gateDoor, .gateForced, .gateHeartbeat: .gate
+        case .careCheckin, .careSOS, .careFall, .careMotion, .careHeartbeat: .care
+        }
+    }
+
+    /// A dense index, for per-type lookup tables.
+    public var index: Int { Self.allCases.firstIndex(of: self)! }
+}

@@ -1,0 +1,108 @@
+/// One rule of Linli's rule language, loaded and compiled: when to raise a ticket, for whom, how urgent,
+/// and when it resolves or escalates.
+///
+/// Rules are data (`Config/rules/*.yaml`), never Swift code per rule; see ``RuleSet/load(files:)`` for the
+/// language. Conditions and templates are compiled once, here.
+public struct Rule: Sendable {
+    /// Stable id, e.g. `bin-full` (the ticket's `rule`, the Open311 `service_code`).
+    public var id: String
+    /// Short human name (the Open311 `service_name`).
+    public var name: String
+    /// What the rule watches for, in a sentence (Open311 service `description`).
+    public var summary: String
+    /// Content hash of the rule's definition: the ticket's `rule_version`.
+    public var version: String
+    /// Whether tickets are about the device or the resident.
+    public var subject: SubjectKind
+    /// Initial severity.
+    public var severity: Severity
+    /// Team tickets are routed to.
+    public var team: String
+    /// Acknowledge-by, counted from `opened_at`.
+    public var ackWithin: Duration?
+    /// Resolve-by, counted from `opened_at`.
+    public var resolveWithin: Duration?
+    /// When a ticket is raised.
+    public var trigger: Trigger
+    /// When a ticket resolves by itself.
+    public var autoResolve: AutoResolve
+    /// What happens when a ticket is not acknowledged in time.
+    public var escalation: Escalation
+    /// One-line title template.
+    public var title: Template<RuleContext>
+    /// Description template.
+    public var description: Template<RuleContext>
+    /// Where the rule is defined, `file:line`.
+    public var origin: String
+
+    /// Whether a rule's tickets are keyed by device or by resident.
+    public enum SubjectKind: String, Sendable, Hashable, CaseIterable {
+        case device, resident
+    }
+
+    /// The subject of `context` for this rule, or `nil` when the event has none (a gate pass with no resident
+    /// for a resident rule).
+    public func subject(of context: RuleContext) -> Subject? {
+        switch subject {
+        case .device: .device(context.event.device)
+        case .resident: context.residentID.map(Subject.resident)
+        }
+    }
+}
+
+/// A set of event types and an optional condition, compiled.
+public struct EventMatcher: Sendable {
+    /// The types that can match (one bit per ``EventType``).
+    public var types: Set<EventType>
+    /// The condition, when there is one.
+    public var condition: Condition<RuleContext>?
+
+    /// Whether `context`'s event matches.
+    @inline(__always)
+    public func matches(_ context: RuleContext) -> Bool {
+        types.contains(context.event.type) && (condition?.evaluate(context) ?? true)
+    }
+}
+
+/// When a rule raises a ticket.
+///
+/// Each case is one kind of rule the language expresses; the engine keeps the per-subject state each needs.
+public enum Trigger: Sendable {
+    /// A single event that matches.
+    case event(EventMatcher)
+}
+
+/// When a ticket resolves by itself.
+public enum AutoResolve: Sendable {
+    /// Never: a person resolves it.
+    case never
+    /// A later event about the same subject that matches.
+    case event(EventMatcher)
+    /// No triggering event for this long.
+    case quiet(Duration)
+}
+
+/// An escalation ladder: a ticket not acknowledged by its `ack_due_at` escalates (level +1, severity one step
+/// up unless already critical), then again every ``repeatEvery`` while still not acknowledged, up to
+/// ``maxLevel``.
+public struct Escalation: Sendable, Hashable {
+    /// Interval between further steps; `nil` escalates once.
+    public var repeatEvery: Duration?
+    /// Highest level; 0 disables escalation.
+    public var maxLevel: Int
+
+    /// Creates a ladder.
+    public init(repeatEvery: Duration? = nil, maxLevel: Int = 1) {
+        self.repeatEvery = repeatEvery
+        self.maxLevel = maxLevel
+    }
+
+    /// When the step after `level` is due, for a ticket whose acknowledge-by time is `ackDue`;
+    /// `nil` when the ladder ends there.
+    public func nextStep(after level: Int, ackDue: EventTime) -> EventTime? {
+        guard level < maxLevel else { return nil }
+        if level == 0 { return ackDue }
+        guard let repeatEvery else { return nil }
+        return ackDue + repeatEvery * level
+    }
+}

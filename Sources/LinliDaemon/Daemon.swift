@@ -1,0 +1,90 @@
+public import LinliCore
+public import Logging
+public import ServiceLifecycle
+public import TicketStore
+
+/// The composition root of `linli serve`: loads rules and sites, opens the store, and runs the services.
+///
+/// A library, so tests build the whole daemon with a test configuration and run it in-process.
+///
+/// ```swift
+/// let daemon = try await Daemon(configuration: configuration, logger: logger)
+/// try await daemon.run()          // until SIGINT/SIGTERM
+/// ```
+public struct Daemon: Sendable {
+    /// The configuration in force.
+    public let configuration: DaemonConfiguration
+    /// The rules loaded at start.
+    public let rules: RuleSet
+    /// The site registry loaded at start.
+    public let registry: SiteRegistry
+    /// The ticket store.
+    public let store: TicketStore
+    /// Live counters and health.
+    public let status = DaemonStatus()
+    private let logger: Logger
+
+    /// Loads rules and sites and opens the store.
+    /// - Throws: ``ConfigurationError`` with file:line for bad rules or sites; store errors.
+    public init(configuration: DaemonConfiguration, logger: Logger) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.registry = try ConfigurationFiles.loadSites(from: configuration.sitesDirectory)
+        self.rules = try ConfigurationFiles.loadRules(from: configuration.rulesDirectory)
+        self.store = try TicketStore(path: configuration.databasePath)
+        logger.info(
+            "loaded configuration",
+            metadata: [
+                "rules.count": "\(rules.rules.count)", "sites.count": "\(registry.sites.count)",
+                "store.path": "\(configuration.databasePath)",
+            ])
+    }
+
+    /// The services in dependency order (shutdown runs in reverse).
+    public func makeServices() -> [any Service] {
+        let pipeline = IngestPipeline(
+            configuration: configuration, store: store, status: status, logger: logger,
+            makeProcessor: { [self] in try await makeProcessor() })
+        return [pipeline]
+    }
+
+    /// Runs until SIGINT or SIGTERM, then stops ingest, drains, commits and closes the store.
+    public func run() async throws {
+        try await run(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// Runs the services with the given shutdown signals, then closes the store.
+    public func run(gracefulShutdownSignals: [UnixSignal]) async throws {
+        try await run(makeServiceGroup(gracefulShutdownSignals: gracefulShutdownSignals))
+    }
+
+    /// The service group, for tests that trigger graceful shutdown themselves
+    /// (`group.triggerGracefulShutdown()`); run it with ``run(_:)``.
+    public func makeServiceGroup(gracefulShutdownSignals: [UnixSignal] = []) -> ServiceGroup {
+        ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: makeServices().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: gracefulShutdownSignals,
+                logger: logger))
+    }
+
+    /// Runs `group` until it stops, then closes the store.
+    public func run(_ group: ServiceGroup) async throws {
+        try await group.run()
+        try store.close()
+        logger.info("stopped")
+    }
+
+    /// Builds the processor: engine with rules, registry and the store's unresolved tickets, and the
+    /// redelivery memory restored from the store.
+    public func makeProcessor() async throws -> EventProcessor {
+        let unresolved = try await store.unresolvedTickets()
+        let next = try await store.maxTicketNumber() + 1
+        let engine = RuleEngine(rules: rules, registry: registry, nextTicketNumber: next, unresolved: unresolved)
+        var deduplicator = EventDeduplicator(capacity: configuration.deduplicationCapacity)
+        for seen in try await store.seenEvents(since: EventTime(milliseconds: 0)).suffix(configuration.deduplicationCapacity) {
+            _ = deduplicator.insert(source: seen.source, id: seen.id)
+        }
+        return EventProcessor(engine: engine, deduplicator: deduplicator)
+    }
+}

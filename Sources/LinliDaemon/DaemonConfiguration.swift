@@ -1,0 +1,54 @@
+/// Everything `linli serve` needs to run, with every default in ``init()``.
+///
+/// Read from `Config/linli.yaml`, the environment (`LINLI_` + the key in upper case, e.g.
+/// `LINLI_MQTT_PASSWORD`) and command-line flags by ``DaemonConfiguration/init(reader:)``; tests build one
+/// directly.
+public struct DaemonConfiguration: Sendable {
+    /// Broker connection.
+    public var mqtt = MQTT()
+    /// SQLite file of tickets, dead letters and engine state.
+    public var databasePath = "linli.sqlite"
+    /// Directory of site registries (`*.yaml`).
+    public var sitesDirectory = "Config/sites"
+    /// Directory of rules (`*.yaml`).
+    public var rulesDirectory = "Config/rules"
+    /// Ingest batching: at most this many messages per transaction (group commit).
+    public var batchSize = 1024
+    /// How many applied event ids are remembered for redelivery de-duplication.
+    public var deduplicationCapacity = 200_000
+    /// How often the live clock advances the engine (escalations fire without waiting for events) and
+    /// changes made by other processes (CLI acknowledgements) are picked up.
+    public var tickInterval: Duration = .seconds(1)
+
+    /// Broker settings.
+    public struct MQTT: Sendable {
+        /// `mqtt://host:port` or `mqtts://host:port`.
+        public var url = "mqtt://127.0.0.1:1883"
+        /// Fixed client id, so the broker keeps a persistent session for the daemon.
+        public var clientID = "linli-daemon"
+        /// Username, if the broker needs one.
+        public var username: String?
+        /// Password, if the broker needs one; never logged.
+        public var password: String?
+        /// Keep-alive in seconds.
+        public var keepAlive = 30
+        /// `false` (default): a persistent session, so events published while the daemon is down arrive later.
+        public var cleanSession = false
+        /// Subscription QoS (1 by default: at least once).
+        public var qos = 1
+        /// Topic filters to subscribe to.
+        public var topics = ["linli/v1/+/+/+/event"]
+        /// CA certificate file for `mqtts://`.
+        public var caFile: String?
+        /// Client certificate file for `mqtts://`, optional.
+        public var certFile: String?
+        /// Client key file for `mqtts://`, optional.
+        public var keyFile: String?
+
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Creates the defaults.
+    public init() {}
+}

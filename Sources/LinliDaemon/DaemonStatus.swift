@@ -1,0 +1,57 @@
+public import LinliCore
+import Synchronization
+
+/// Counters and health of a running daemon, safe to read from any task.
+///
+/// The pipeline writes it after each committed batch; the HTTP side, the CLI's final report and tests read
+/// it. A `Mutex` guards it: writers and readers hold it only to copy a few integers.
+public final class DaemonStatus: Sendable {
+    /// A consistent copy of every counter.
+    public struct Snapshot: Sendable, Hashable {
+        /// Events applied to the rules.
+        public var accepted = 0
+        /// Redelivered events ignored.
+        public var duplicates = 0
+        /// Messages rejected, by reason code.
+        public var rejectedByReason: [String: Int] = [:]
+        /// Ticket changes committed, by action (`opened`, `occurred`, …).
+        public var ticketChanges: [String: Int] = [:]
+        /// Whether the broker connection is up.
+        public var brokerConnected = false
+        /// Batches committed.
+        public var batches = 0
+
+        /// Messages rejected in all.
+        public var rejected: Int { rejectedByReason.values.reduce(0, +) }
+        /// Messages handled in all (accepted, duplicate or rejected).
+        public var handled: Int { accepted + duplicates + rejected }
+    }
+
+    private let state = Mutex(Snapshot())
+
+    /// Creates an empty status.
+    public init() {}
+
+    /// The current counters.
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    /// Adds a batch's results.
+    public func record(_ output: ProcessorOutput) {
+        state.withLock { snapshot in
+            snapshot.accepted += output.accepted
+            snapshot.duplicates += output.duplicates
+            for (reason, count) in output.rejectedByReason {
+                snapshot.rejectedByReason[reason, default: 0] += count
+            }
+            for update in output.updates {
+                snapshot.ticketChanges[update.action.rawValue, default: 0] += 1
+            }
+            if !output.isEmpty || output.duplicates > 0 { snapshot.batches += 1 }
+        }
+    }
+
+    /// Records the broker connection state.
+    public func setBrokerConnected(_ connected: Bool) {
+        state.withLock { $0.brokerConnected = connected }
+    }
+}

@@ -1,0 +1,28 @@
+extension TicketStore {
+    /// How a ticket database file is opened.
+    public struct Configuration: Sendable, Hashable {
+        /// How hard SQLite works to keep a committed transaction through a crash.
+        ///
+        /// The file is always in WAL mode, where both levels keep the database consistent.
+        public enum Durability: String, Sendable, Hashable, CaseIterable {
+            /// `synchronous = FULL`: the WAL is synced on every commit, so a committed batch survives a power
+            /// loss or an OS crash too. With group commit that is one sync per batch, not per ticket.
+            case full
+            /// `synchronous = NORMAL`: a committed batch survives the process crashing, but the last
+            /// transactions before a power loss or OS crash may be rolled back (never corrupted).
+            case normal
+        }
+
+        /// How long a write waits for another process (the CLI, the daemon) holding the write lock before
+        /// failing with `SQLITE_BUSY`.
+        public var busyTimeout: Duration
+        /// The durability level.
+        public var durability: Durability
+
+        /// Creates a configuration: a 5-second busy timeout and ``Durability/full`` by default.
+        public init(busyTimeout: Duration = .seconds(5), durability: Durability = .full) {
+            self.busyTimeout = busyTimeout
+            self.durability = durability
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import LinliDaemon
+import Logging
+
+extension Linli {
+    /// `linli serve`: the daemon.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the daemon: connect to the broker, ingest, run rules, store tickets.",
+            discussion: "Stops cleanly on SIGINT or SIGTERM: stops ingest, drains, commits and closes the store."
+        )
+
+        @OptionGroup var options: SharedOptions
+
+        func run() async throws {
+            options.bootstrapLogging()
+            let logger = Logger(label: "linli")
+            let configuration = try await options.loadConfiguration()
+            let daemon = try await Daemon(configuration: configuration, logger: logger)
+            try await daemon.run()
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import LinliCore
+
+/// Shared fixtures for rule and engine tests: the shipped rules and a small registry.
+enum RuleFixtures {
+    /// The repository's `Config/` directory.
+    static let configDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Config")
+
+    /// The shipped rules, loaded from `Config/rules`.
+    static func shippedRules() throws -> RuleSet {
+        let directory = configDirectory.appendingPathComponent("rules")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }
+        let files = try names.sorted().map { name in
+            (name: name, contents: try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
+        }
+        return try RuleSet.load(files: files)
+    }
+
+    /// A site with one device of each kind and a resident who lives alone.
+    static let registry = SiteRegistry(sites: [
+        Site(
+            id: "zijing", name: "Zijing Compound", timeZone: "Asia/Shanghai",
+            devices: [
+                Device(id: "ZJ-B03-K", kind: .bin, location: "Building 3, kitchen-waste station", lat: 34.7466,
+                    long: 113.6839, stream: "kitchen"),
+                Device(id: "ZJ-G01", kind: .gate, location: "North gate"),
+                Device(id: "ZJ-C-0012", kind: .care, location: "Building 5, unit 2", resident: "R-0012"),
+            ],
+            residents: [Resident(id: "R-0012", livingAlone: true, checkinBy: 600)])
+    ])
+
+    /// 2026-11-27T00:00:00Z.
+    static let t0 = EventTime(seconds: 1_796_169_600)
+
+    /// An event at `t0 + offset`, with a fresh id unless given.
+    static func event(
+        _ type: EventType, device: String, at offset: Duration = .zero, data: EventData = EventData(),
+        id: String? = nil
+    ) -> Event {
+        Event(
+            id: id ?? UUID().uuidString, site: "zijing", device: device, type: type, time: t0 + offset, data: data)
+    }
+
+    /// A fresh engine with the shipped rules.
+    static func engine() throws -> RuleEngine {
+        RuleEngine(rules: try shippedRules(), registry: registry)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Mosquitto
+import TestSupport
+import Testing
+
+@Suite("Persistent MQTT sessions with a real broker", .serialized, .timeLimit(.minutes(1)))
+struct MQTTSessionTests {
+    @Test(
+        "messages published while a persistent session is offline arrive when it reconnects",
+        arguments: [MQTTConfiguration.ProtocolVersion.v311, .v5]
+    )
+    func persistentSession(version: MQTTConfiguration.ProtocolVersion) async throws {
+        let broker = try await MosquittoBroker.start()
+        var configuration = try MQTTConfiguration(url: broker.url)
+        configuration.clientID = "session-\(UUID().uuidString.prefix(8))"
+        configuration.cleanSession = false
+        configuration.protocolVersion = version
+        let topic = uniqueTopic("session")
+        let count = 1_000
+        let logger = makeTestLogger("session")
+
+        try await MQTTClient.withClient(configuration: configuration, logger: logger) { client in
+            try await client.subscribe(topic, qos: .atLeastOnce)
+        }
+        try await MQTTClient.withClient(configuration: MQTTConfiguration(url: broker.url), logger: logger) { publisher in
+            for index in 0..<count {
+                try await publisher.publish(topic: topic, payload: payload(index), qos: .atLeastOnce)
+            }
+            try await publisher.flush()
+        }
+        let received = try await MQTTClient.withClient(configuration: configuration, logger: logger) { client in
+            try await client.messages.collect(count)
+        }
+        #expect(received.count == count)
+        #expect(received.map(\.payload) == (0..<count).map(payload))
+    }
+
+    @Test("an MQTT 5 session keeps its expiry across automatic reconnects")
+    func sessionExpirySurvivesReconnect() async throws {
+        let broker = try await MosquittoBroker.start(persistence: true)
+        var configuration = try MQTTConfiguration(url: broker.url)
+        configuration.clientID = "expiry-\(UUID().uuidString.prefix(8))"
+        configuration.cleanSession = false
+        configuration.protocolVersion = .v5
+        let topic = uniqueTopic("expiry")
+        let logger = makeTestLogger("expiry")
+
+        try await MQTTClient.withClient(configuration: configuration, logger: logger) { client in
+            try await client.subscribe(topic, qos: .atLeastOnce)
+            let events = client.makeConnectionEvents()
+            try await broker.restart()
+            let back = try await MQTTClient.waitFor(events) {
+                if case .connected = $0 { true } else { false }
+            }
+            #expect(back == .connected(sessionPresent: true), "the broker restored the persisted session")
+        }
+        // Offline again after a reconnect made by libmosquitto itself: the session must still be kept.
+        try await MQTTClient.withClient(configuration: MQTTConfiguration(url: broker.url), logger: logger) { publisher in
+            try await publisher.publish(topic: topic, payload: Array("while away".utf8), qos: .atLeastOnce)
+            try await publisher.flush()
+        }
+        let received = try await MQTTClient.withClient(configuration: configuration, logger: logger) { client in
+            try await client.messages.collect(1, timeout: .seconds(5))
+        }
+        #expect(received.first?.payload == Array("while away".utf8))
+    }
+
+    @Test(
+        "a refused reconnection is retried until credentials work again",
+        arguments: [MQTTConfiguration.ProtocolVersion.v311, .v5]
+    )
+    func refusedReconnectionRecovers(version: MQTTConfiguration.ProtocolVersion) async throws {
+        let directory = try TemporaryDirectory(prefix: "passwd")
+        defer { directory.remove() }
+        let passwordFile = directory.file("passwords")
+        try MosquittoBroker.writePasswordFile(at: passwordFile, username: "ingest", password: "right")
+        let broker = try await MosquittoBroker.start(extraConfig: "password_file \(passwordFile)", allowAnonymous: false)
+        var configuration = try MQTTConfiguration(url: broker.url)
+        configuration.protocolVersion = version
+        configuration.username = "ingest"
+        configuration.password = "right"
+        configuration.maxReconnectDelay = .seconds(2)
+
+        try await MQTTClient.withClient(configuration: configuration, logger: makeTestLogger("refused")) { client in
+            let refusedEvents = client.makeConnectionEvents()
+            try MosquittoBroker.writePasswordFile(at: passwordFile, username: "ingest", password: "changed")
+            try await broker.restart()
+            let refused = try await MQTTClient.waitFor(refusedEvents) {
+                if case .refused = $0 { true } else { false }
+            }
+            #expect(refused != nil)
+            #expect(!client.isConnected)
+
+            let connectedEvents = client.makeConnectionEvents()
+            try MosquittoBroker.writePasswordFile(at: passwordFile, username: "ingest", password: "right")
+            try await broker.restart()
+            let connected = try await MQTTClient.waitFor(connectedEvents, timeout: .seconds(30)) {
+                if case .connected = $0 { true } else { false }
+            }
+            #expect(connected != nil, "the client gave up after a refused reconnection")
+            #expect(client.isConnected)
+        }
+    }
+
+    @Test(
+        "drains 20,000 messages queued for a persistent session through nextBatch and reports the rates",
+        arguments: [QoS.atMostOnce, .atLeastOnce]
+    )
+    func drainRate(qos: QoS) async throws {
+        let broker = try await MosquittoBroker.start(extraConfig: "queue_qos0_messages true")
+        var configuration = try MQTTConfiguration(url: broker.url)
+        configuration.clientID = "drain-\(UUID().uuidString.prefix(8))"
+        configuration.cleanSession = false
+        let topic = uniqueTopic("rate")
+        let count = 20_000
+        let body = [UInt8](repeating: UInt8(ascii: "x"), count: 200)
+        let logger = makeTestLogger("rate")
+
+        try await MQTTClient.withClient(configuration: configuration, logger: logger) { try await $0.subscribe(topic, qos: qos) }
+        let publishStart = ContinuousClock.now
+        try await MQTTClient.withClient(configuration: MQTTConfiguration(url: broker.url), logger: logger) { publisher in
+            for _ in 0..<count {
+                try await publisher.publish(topic: topic, payload: body, qos: qos)
+            }
+            try await publisher.flush()
+        }
+        let publishElapsed = ContinuousClock.now - publishStart
+        // Let the broker finish routing QoS 0 messages, which flush() does not cover.
+        try await Task.sleep(for: .milliseconds(200))
+
+        let drainStart = ContinuousClock.now
+        let received = try await MQTTClient.withClient(configuration: configuration, logger: logger) { subscriber in
+            var iterator = subscriber.messages.makeAsyncIterator()
+            var received = 0
+            while received < count, let batch = await iterator.nextBatch(maximum: 1_024) {
+                received += batch.count
+            }
+            return received
+        }
+        let drainElapsed = ContinuousClock.now - drainStart
+        #expect(received == count)
+        print(
+            "MQTT QoS \(qos.rawValue): published \(count) in \(publishElapsed) (\(rate(count, publishElapsed)) msg/s); "
+                + "drained in \(drainElapsed) incl. connect (\(rate(count, drainElapsed)) msg/s)"
+        )
+    }
+
+    private func rate(_ count: Int, _ elapsed: Duration) -> Int {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Int(Double(count) / seconds)
+    }
+}
