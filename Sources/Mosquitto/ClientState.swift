@@ -1,4 +1,4 @@
-/// The mutable state of an ``MQTTClient`` shared by API tasks and libmosquitto's loop thread (behind a `Mutex`).
+/// The mutable state of an ``MQTTClient`` shared by API tasks and the client's network thread (behind a `Mutex`).
 struct ClientState {
     /// Progress of the first connection attempt, awaited by `withClient`.
     enum FirstConnect {
@@ -36,8 +36,6 @@ struct ClientState {
     var publishWaiters: [Waiter] = []
     var flushWaiters: [FlushWaiter] = []
     var eventObservers: [UInt64: AsyncStream<MQTTClient.ConnectionEvent>.Continuation] = [:]
-    /// Loop restarts after libmosquitto gave up (back-off exponent); reset on a successful connection.
-    var loopRestarts = 0
     private var lastID: UInt64 = 0
 
     mutating func makeID() -> UInt64 {

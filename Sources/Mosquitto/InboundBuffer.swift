@@ -1,15 +1,15 @@
 import Dispatch
 import Synchronization
 
-/// The bounded, order-preserving hand-off from libmosquitto's loop thread (the one producer) to the one
+/// The bounded, order-preserving hand-off from the client's network thread (the one producer) to the one
 /// async consumer of ``MQTTMessages``.
 ///
-/// When the buffer holds `capacity` messages, ``push(_:)`` blocks the loop thread until the consumer takes
+/// When the buffer holds `capacity` messages, ``push(_:)`` blocks the network thread until the consumer takes
 /// some: the client stops reading its socket and TCP back-pressure reaches the broker. Nothing is ever dropped
 /// (a QoS 1 message is already acknowledged when it gets here). The consumer takes everything buffered, up to
 /// a maximum, in one lock round trip, which amortises the hand-off cost under load.
 ///
-/// `Sendable` through `Mutex`: the loop thread calls ``push(_:)``; any task may call the consumer side, one at
+/// `Sendable` through `Mutex`: the network thread calls ``push(_:)``; any task may call the consumer side, one at
 /// a time; the shutdown path calls ``releaseProducer()`` and ``finish()``.
 final class InboundBuffer: Sendable {
     private struct Waiter {
@@ -74,7 +74,7 @@ final class InboundBuffer: Sendable {
         state.withLock { $0.count }
     }
 
-    // MARK: Producer (the libmosquitto loop thread)
+    // MARK: Producer (the client's network thread)
 
     /// Appends a message, blocking the calling thread while the buffer is full.
     ///
@@ -107,7 +107,7 @@ final class InboundBuffer: Sendable {
     }
 
     /// Stops blocking the producer: from now on ``push(_:)`` appends even beyond capacity (shutdown only,
-    /// where the few messages still arriving must not keep the loop thread from exiting).
+    /// where the few messages still arriving must not keep the network loop from returning).
     func releaseProducer() {
         let wake = state.withLock { state in
             state.producerReleased = true

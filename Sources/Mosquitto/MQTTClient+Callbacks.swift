@@ -1,5 +1,4 @@
 internal import CMosquitto
-import Dispatch
 import Logging
 import Synchronization
 
@@ -11,7 +10,7 @@ import Darwin
 
 // libmosquitto callbacks: free functions with the imported C signatures. The client arrives through `obj`
 // (set with `mosquitto_user_data_set`, unretained; see the teardown order in `MQTTClient`). All of them run on
-// libmosquitto's loop thread, one at a time, in arrival order.
+// the client's network thread (inside `mosquitto_loop`), one at a time, in arrival order.
 
 private func client(_ obj: UnsafeMutableRawPointer?) -> MQTTClient? {
     guard let obj else { return nil }
@@ -30,7 +29,9 @@ private func onConnect(
 
 private func onDisconnect(_: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _ code: Int32, _: OpaquePointer?) {
     let systemError = errno
-    client(obj)?.disconnected(code: code, systemError: systemError)
+    guard let client = client(obj) else { return }
+    client.disconnectReported.store(true, ordering: .releasing)
+    client.disconnected(code: code, systemError: systemError)
 }
 
 private func onPublish(
@@ -71,7 +72,7 @@ private func onLog(_: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _ level: 
 }
 
 extension MQTTClient {
-    /// Installs the callbacks above (before the loop thread starts).
+    /// Installs the callbacks above (before the network thread starts).
     func installCallbacks() {
         let mosq = handle.pointer
         mosquitto_connect_v5_callback_set(mosq, onConnect)
@@ -94,7 +95,7 @@ extension MQTTClient {
             ? String(cString: mosquitto_reason_string(code)) : String(cString: mosquitto_connack_string(code))
     }
 
-    /// CONNACK (loop thread): marks the client connected and re-subscribes, or records the refusal.
+    /// CONNACK (network thread): marks the client connected and re-subscribes, or records the refusal.
     func connectionAcknowledged(code: Int32, flags: Int32) {
         guard code == 0 else {
             connectionRefused(code: code)
@@ -106,7 +107,6 @@ extension MQTTClient {
         }
         let outcome: Outcome = state.withLock { state in
             if state.closed { return .closing }
-            state.loopRestarts = 0
             resubscribeAll(&state)
             guard case .pending(let waiter) = state.firstConnect else { return .connected(first: nil) }
             state.firstConnect = .connected
@@ -118,6 +118,7 @@ extension MQTTClient {
             return
         }
         connected.store(true, ordering: .releasing)
+        consecutiveFailures.store(0, ordering: .relaxed)
         let sessionPresent = flags & 1 != 0
         logger.info(
             "Connected to MQTT broker",
@@ -149,8 +150,7 @@ extension MQTTClient {
         }
     }
 
-    /// Connection closed or lost (loop thread). libmosquitto reconnects by itself unless the error made its loop
-    /// give up, in which case the loop is restarted after a back-off.
+    /// Connection closed, lost or never established (network thread); the network loop reconnects after a back-off.
     func disconnected(code: Int32, systemError: Int32) {
         let wasConnected = connected.exchange(false, ordering: .acquiringAndReleasing)
         let reason =
@@ -184,58 +184,9 @@ extension MQTTClient {
         if wasConnected {
             publishEvent(.disconnected(reason: reason))
         }
-        if !closing && Self.loopGivesUp(code: code, systemError: systemError) {
-            scheduleLoopRestart()
-        }
     }
 
-    /// Whether libmosquitto 2.0's `mosquitto_loop_forever` returns (ending the loop thread) after this error
-    /// instead of reconnecting — for example an MQTT 5 CONNACK refusal surfaces as `MOSQ_ERR_PROTOCOL`.
-    static func loopGivesUp(code: Int32, systemError: Int32) -> Bool {
-        let fatal: [Int32] = [
-            MOSQ_ERR_NOMEM.rawValue, MOSQ_ERR_PROTOCOL.rawValue, MOSQ_ERR_INVAL.rawValue, MOSQ_ERR_NOT_FOUND.rawValue,
-            MOSQ_ERR_TLS.rawValue, MOSQ_ERR_PAYLOAD_SIZE.rawValue, MOSQ_ERR_NOT_SUPPORTED.rawValue,
-            MOSQ_ERR_AUTH.rawValue, MOSQ_ERR_ACL_DENIED.rawValue, MOSQ_ERR_UNKNOWN.rawValue, MOSQ_ERR_EAI.rawValue,
-            MOSQ_ERR_PROXY.rawValue,
-        ]
-        guard code > 0 else { return false }
-        return fatal.contains(code) || systemError == EPROTO
-    }
-
-    /// Restarts the loop thread after libmosquitto gave up, with the configured exponential back-off.
-    private func scheduleLoopRestart() {
-        let attempt = state.withLock { state in
-            state.loopRestarts += 1
-            return state.loopRestarts
-        }
-        let base = configuration.reconnectDelay.wholeSeconds
-        let delaySeconds = min(base << min(attempt - 1, 16), configuration.maxReconnectDelay.wholeSeconds)
-        logger.warning(
-            "libmosquitto stopped its network loop; restarting it",
-            metadata: ["mqtt.broker": brokerMetadata, "mqtt.retry_in_seconds": "\(delaySeconds)"]
-        )
-        lifecycleQueue.asyncAfter(deadline: .now() + .seconds(Int(delaySeconds))) { [weak self] in
-            self?.restartLoop()
-        }
-    }
-
-    /// Runs on `lifecycleQueue`, ordered with shutdown (which sets `closed` before queueing its own work).
-    private func restartLoop() {
-        guard !state.withLock({ $0.closed }) else { return }
-        let mosq = handle.pointer
-        mosquitto_loop_stop(mosq, false)  // joins the loop thread, which has returned
-        guard !state.withLock({ $0.closed }) else { return }
-        let code = mosquitto_reconnect_async(mosq)
-        if code != 0 {
-            logger.debug("MQTT reconnect attempt failed", metadata: ["mqtt.reason": "\(MosquittoError(code: code))"])
-        }
-        let started = mosquitto_loop_start(mosq)
-        if started != 0 {
-            logger.error("Could not restart the MQTT network loop", metadata: ["mqtt.reason": "\(MosquittoError(code: started))"])
-        }
-    }
-
-    /// PUBACK / PUBCOMP, or a QoS 0 message written (loop thread).
+    /// PUBACK / PUBCOMP, or a QoS 0 message written (network thread).
     func published(mid: Int32, reasonCode: Int32) {
         if reasonCode >= 0x80 {
             logger.warning(
@@ -246,7 +197,7 @@ extension MQTTClient {
         acknowledge(mid: mid)
     }
 
-    /// A message arrived (loop thread): copy it, show it to the hook, queue it (blocking while the buffer is full).
+    /// A message arrived (network thread): copy it, show it to the hook, queue it (blocking while the buffer is full).
     func received(_ raw: mosquitto_message) {
         let sequence = receivedCount.wrappingAdd(1, ordering: .relaxed).newValue
         var message = MQTTMessage(copying: raw, sequence: sequence)

@@ -143,7 +143,7 @@ extension MQTTClient {
         return state.publishWaiters.removeFirst().continuation
     }
 
-    /// Records the acknowledgement of a QoS > 0 publish (loop thread): frees its slot, wakes a publisher and any
+    /// Records the acknowledgement of a QoS > 0 publish (network thread): frees its slot, wakes a publisher and any
     /// `flush()` that was waiting for it.
     func acknowledge(mid: Int32) {
         let toResume: [CheckedContinuation<Void, any Error>] = state.withLock { state in

@@ -67,7 +67,7 @@ extension MQTTClient {
         state.withLock { $0.subscriptions.map(\.filter) }
     }
 
-    /// Sends SUBSCRIBE for every remembered filter (loop thread, in `on_connect`; the caller holds the lock).
+    /// Sends SUBSCRIBE for every remembered filter (network thread, in `on_connect`; the caller holds the lock).
     func resubscribeAll(_ state: inout ClientState) {
         for subscription in state.subscriptions {
             var mid: Int32 = 0
@@ -83,7 +83,7 @@ extension MQTTClient {
         }
     }
 
-    /// Handles a SUBACK (loop thread): resumes the callers waiting for that filter.
+    /// Handles a SUBACK (network thread): resumes the callers waiting for that filter.
     func subscriptionAcknowledged(mid: Int32, grantedQoS: Int32) {
         let (filter, waiters): (String?, [ClientState.Waiter]) = state.withLock { state in
             guard let filter = state.pendingSubscriptions.removeValue(forKey: mid) else { return (nil, []) }

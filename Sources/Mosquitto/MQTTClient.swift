@@ -27,32 +27,45 @@ import Darwin
 /// }
 /// ```
 ///
-/// - Important: Everything libmosquitto calls back runs on its loop thread; ``ReceiveHook`` must not block for long
+/// - Important: Everything libmosquitto calls back runs on the client's network thread; ``ReceiveHook`` must not block for long
 ///   and must not call back into the client's lifecycle.
 public final class MQTTClient: Sendable {
-    /// Called on libmosquitto's loop thread for every received message, before the `on_message` callback returns
+    /// Called on the client's network thread for every received message, before the `on_message` callback returns
     /// and before the message is queued for the consumer.
     ///
     /// libmosquitto acknowledges a QoS 1 message (PUBACK) *before* calling `on_message`; make the message durable here
     /// (for example append it to a journal) if it must survive a crash. The hook may set ``MQTTMessage/tag``.
     public typealias ReceiveHook = @Sendable (inout MQTTMessage) -> Void
 
-    // Lifetime and teardown order: `withClient` keeps the client alive until `shutdown()` has run
-    // `mosquitto_disconnect`, `mosquitto_loop_stop` (joins the loop thread, so no callback can run afterwards) and
-    // `mosquitto_destroy` on `lifecycleQueue`; only then may the client (the callbacks' `obj`, passed unretained)
-    // be released.
+    // Lifetime and teardown order: `withClient` keeps the client alive until `shutdown()` has, on `lifecycleQueue`,
+    // asked the network loop to stop, sent DISCONNECT, waited for the loop to return (`networkLoopFinished`: no
+    // callback can run afterwards) and run `mosquitto_destroy`; only then may the client (the callbacks' `obj`,
+    // passed unretained) be released.
 
     /// The settings the client was created with.
     public let configuration: MQTTConfiguration
     let logger: Logger
     let handle: MosquittoHandle
-    /// Serial queue for libmosquitto calls that block (connect, loop_stop, destroy), off the cooperative pool.
+    /// Serial queue for libmosquitto calls that block (connect, waiting for the loop to end, destroy), off the
+    /// cooperative pool.
     let lifecycleQueue: DispatchQueue
+    /// Runs the network loop (`runNetworkLoop()`), where every libmosquitto callback happens.
+    let networkQueue: DispatchQueue
+    /// Entered when the network loop starts, left when it returns.
+    let networkLoopFinished = DispatchGroup()
+    /// Set by shutdown: the network loop returns at its next turn.
+    let stopRequested = Atomic<Bool>(false)
+    /// Signalled by shutdown to cut a reconnect back-off short.
+    let networkWake = DispatchSemaphore(value: 0)
+    /// Set by `on_disconnect`; lets the loop report failures that libmosquitto ends without that callback.
+    let disconnectReported = Atomic<Bool>(false)
+    /// Failed connection attempts since the last CONNACK: the reconnect back-off exponent.
+    let consecutiveFailures = Atomic<Int>(0)
     let receiveHook: ReceiveHook?
     let inbound: InboundBuffer
     let state = Mutex(ClientState())
     let connected = Atomic<Bool>(false)
-    /// Messages received so far (only the loop thread increments it).
+    /// Messages received so far (only the network thread increments it).
     let receivedCount = Atomic<UInt64>(0)
 
     /// Whether the client currently has an accepted connection to the broker.
@@ -72,6 +85,7 @@ public final class MQTTClient: Sendable {
         self.receiveHook = receiveHook
         self.inbound = InboundBuffer(capacity: configuration.inboundCapacity)
         self.lifecycleQueue = DispatchQueue(label: "mqtt.lifecycle")
+        self.networkQueue = DispatchQueue(label: "mqtt.network")
     }
 
     /// Connects to the broker, runs `body` with the connected client, then disconnects and frees everything,
@@ -156,14 +170,7 @@ public final class MQTTClient: Sendable {
         if let tls = configuration.tls {
             try applyTLS(tls)
         }
-        try MosquittoError.check(
-            mosquitto_reconnect_delay_set(
-                mosq,
-                UInt32(configuration.reconnectDelay.wholeSeconds),
-                UInt32(clamping: configuration.maxReconnectDelay.wholeSeconds),
-                true
-            )
-        )
+        try MosquittoError.check(mosquitto_threaded_set(mosq, true))
         try MosquittoError.check(mosquitto_max_inflight_messages_set(mosq, UInt32(configuration.maxInflight)))
     }
 
@@ -191,7 +198,7 @@ public final class MQTTClient: Sendable {
 
     // MARK: Connecting
 
-    /// Starts the connection and the loop thread, then waits for the first CONNACK (bounded by `connectTimeout`).
+    /// Starts the connection and the network thread, then waits for the first CONNACK (bounded by `connectTimeout`).
     private func connect() async throws {
         let configuration = self.configuration
         let timeout = configuration.connectTimeout
@@ -213,7 +220,7 @@ public final class MQTTClient: Sendable {
         }
     }
 
-    /// Sends CONNECT (with the session expiry property on a persistent MQTT 5 session) and starts the loop thread.
+    /// Sends CONNECT (with the session expiry property on a persistent MQTT 5 session) and starts the network thread.
     ///
     /// Plain MQTT 3.1.1 connects asynchronously. A persistent MQTT 5 session (whose CONNECT properties only the blocking
     /// `mosquitto_connect_bind_v5` takes) and TLS connect synchronously on `lifecycleQueue`; against an unreachable host
@@ -237,15 +244,12 @@ public final class MQTTClient: Sendable {
                 }
                 mosquitto_property_free_all(&properties)
             } else if configuration.tls != nil {
-                // Blocking connect, so a failed TLS handshake is returned here: after `connect_async` it would end
-                // the loop thread without any callback, and the first connect would only time out.
+                // Blocking connect: a failed TLS handshake is returned here, with its own error, at once.
                 code = mosquitto_connect(mosq, configuration.host, Int32(configuration.port), keepAlive)
             } else {
                 code = mosquitto_connect_async(mosq, configuration.host, Int32(configuration.port), keepAlive)
             }
-            let systemError = errno
-            guard code == 0 else { return (code, systemError) }
-            return (mosquitto_loop_start(mosq), 0)
+            return (code, errno)
         }
         guard code == 0 else {
             let reason =
@@ -256,6 +260,11 @@ public final class MQTTClient: Sendable {
                 metadata: ["mqtt.broker": "\(configuration.host):\(configuration.port)", "mqtt.reason": "\(reason)"]
             )
             throw MQTTError.connectionFailed(host: configuration.host, port: configuration.port, reason: reason)
+        }
+        networkLoopFinished.enter()
+        networkQueue.async {
+            self.runNetworkLoop()
+            self.networkLoopFinished.leave()
         }
     }
 
@@ -288,7 +297,7 @@ public final class MQTTClient: Sendable {
 
     // MARK: Shutting down
 
-    /// Disconnects, stops the loop thread and destroys the handle; fails every pending call with
+    /// Disconnects, stops the network thread and destroys the handle; fails every pending call with
     /// ``MQTTError/clientClosed``. Idempotent.
     func shutdown() async {
         let waiters: [CheckedContinuation<Void, any Error>]? = state.withLock { state in
@@ -302,12 +311,15 @@ public final class MQTTClient: Sendable {
         for waiter in waiters {
             waiter.resume(throwing: MQTTError.clientClosed)
         }
-        // The loop thread may be blocked on a full buffer; it must run to notice the disconnect and exit.
+        // The network thread may be blocked on a full buffer; it must run to notice the disconnect and exit.
         inbound.releaseProducer()
         let handle = self.handle
+        stopRequested.store(true, ordering: .releasing)
+        networkWake.signal()
+        let finished = networkLoopFinished
         await onLifecycleQueue {
             mosquitto_disconnect(handle.pointer)
-            mosquitto_loop_stop(handle.pointer, false)
+            finished.wait()
             mosquitto_destroy(handle.pointer)
         }
         connected.store(false, ordering: .releasing)

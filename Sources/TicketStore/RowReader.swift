@@ -13,7 +13,8 @@ struct RowReader {
 
     /// The non-null value of `column`.
     func value<Value: DatabaseValueConvertible>(
-        _ column: String, as type: Value.Type = Value.self
+        _ column: String,
+        as type: Value.Type = Value.self
     ) throws(TicketStoreError) -> Value {
         do {
             return try row.decode(Value.self, forColumn: column)
@@ -24,7 +25,8 @@ struct RowReader {
 
     /// The value of `column`, `nil` when NULL.
     func optional<Value: DatabaseValueConvertible>(
-        _ column: String, as type: Value.Type = Value.self
+        _ column: String,
+        as type: Value.Type = Value.self
     ) throws(TicketStoreError) -> Value? {
         do {
             return try row.decode(Value?.self, forColumn: column)
@@ -52,7 +54,8 @@ struct RowReader {
 
     /// The raw value in `column` of a string-backed Core enum.
     func rawValue<Value: RawRepresentable<String>>(
-        _ column: String, as type: Value.Type = Value.self
+        _ column: String,
+        as type: Value.Type = Value.self
     ) throws(TicketStoreError) -> Value {
         guard let value = Value(rawValue: try self.value(column, as: String.self)) else {
             throw corrupt(column, "is not a known \(Value.self)")

@@ -15,4 +15,9 @@ public struct TicketChange: Sendable, Hashable {
         self.ticket = ticket
         self.newHistory = newHistory
     }
+
+    /// The change that persists one engine decision: its ticket, and its entry appended.
+    public init(_ update: TicketUpdate) {
+        self.init(ticket: update.ticket, newHistory: [update.entry])
+    }
 }

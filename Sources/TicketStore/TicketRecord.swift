@@ -7,7 +7,7 @@ struct TicketRecord: FetchableRecord {
     /// The ticket the row holds; ``Ticket/history`` is empty.
     var ticket: Ticket
 
-    /// The columns in the order ``upsertSQL`` binds them; `revision` last.
+    /// The columns in the order ``replaceSQL`` and ``mergeSQL`` bind them; `revision` last.
     static let columns = [
         "id", "number", "site", "rule", "rule_version", "title", "description", "severity", "team", "status",
         "subject", "device", "resident", "location", "lat", "long", "opened_at", "updated_at", "ack_due_at",
@@ -18,13 +18,41 @@ struct TicketRecord: FetchableRecord {
     /// The columns to select to decode a record.
     static let selection = columns.map { "ticket.\($0)" }.joined(separator: ", ")
 
-    /// Inserts a ticket, or replaces every column but `id` and `number` of the ticket with the same id.
-    static let upsertSQL = """
+    /// Inserts a ticket, or replaces every column but `id` and `number` of the ticket with the same id:
+    /// how people's transitions (acknowledge, resolve, reopen, comment) write, having read the row in the
+    /// same transaction.
+    static let replaceSQL = upsertSQL { column in "excluded.\(column)" }
+
+    /// Inserts a ticket, or updates the ticket with the same id without undoing what people did to it: how
+    /// the engine's decisions are written.
+    ///
+    /// The engine writes tickets from its own copy, which may not yet know that a person acknowledged or
+    /// resolved the ticket a moment ago (it learns within a tick). So an update keeps the stored status unless
+    /// the engine resolves the ticket, keeps a stored acknowledgement, never moves `updated_at` back, and
+    /// keeps a person's resolution. Every other column is the engine's and is replaced.
+    static let mergeSQL = upsertSQL(mergedValue(of:))
+
+    private static func upsertSQL(_ value: (String) -> String) -> String {
+        """
         INSERT INTO ticket (\(columns.joined(separator: ", ")))
         VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
         ON CONFLICT (id) DO UPDATE SET
-        \(columns.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ",\n"))
+        \(columns.dropFirst(2).map { "\($0) = \(value($0))" }.joined(separator: ",\n"))
         """
+    }
+
+    /// The value an engine update gives `column`: see ``mergeSQL``.
+    private static func mergedValue(of column: String) -> String {
+        switch column {
+        case "status":
+            "CASE WHEN ticket.status = 'resolved' OR excluded.status = 'resolved' THEN 'resolved' ELSE ticket.status END"
+        case "acknowledged_at": "COALESCE(ticket.acknowledged_at, excluded.acknowledged_at)"
+        case "resolved_at", "resolution":
+            "CASE WHEN ticket.status = 'resolved' THEN ticket.\(column) ELSE excluded.\(column) END"
+        case "updated_at": "MAX(ticket.updated_at, excluded.updated_at)"
+        default: "excluded.\(column)"
+        }
+    }
 
     /// Wraps a ticket.
     init(ticket: Ticket) {
@@ -73,7 +101,7 @@ struct TicketRecord: FetchableRecord {
         )
     }
 
-    /// The arguments of ``upsertSQL`` for this ticket, stamped with `revision`.
+    /// The arguments of ``replaceSQL`` and ``mergeSQL`` for this ticket, stamped with `revision`.
     ///
     /// - Throws: ``TicketStoreError/invalidTicketID(_:)`` when the id is not one ``TicketID/make(_:)`` makes.
     func upsertArguments(revision: Int64) throws(TicketStoreError) -> StatementArguments {

@@ -20,7 +20,7 @@ extension TicketStore {
             if !batch.changes.isEmpty {
                 let revision = try Self.nextRevision(in: db)
                 for change in batch.changes {
-                    try Self.apply(change, revision: revision, in: db)
+                    try Self.apply(change, revision: revision, byEngine: true, in: db)
                 }
             }
             if !batch.deadLetters.isEmpty {

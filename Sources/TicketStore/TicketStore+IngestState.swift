@@ -40,7 +40,9 @@ extension TicketStore {
             return try Row.fetchAll(statement, arguments: [since.milliseconds]).map { row throws(TicketStoreError) in
                 let reader = RowReader(row: row, table: "seen_event", key: "?")
                 return SeenEvent(
-                    source: try reader.value("source"), id: try reader.value("event_id"), time: try reader.time("time")
+                    source: try reader.value("source"),
+                    id: try reader.value("event_id"),
+                    time: try reader.time("time")
                 )
             }
         }

@@ -16,7 +16,10 @@ extension TicketStore {
         let finalArguments = pageArguments
         return try await writer.read { db in
             try Self.fetchTickets(
-                sql: sql, arguments: finalArguments, includesHistory: filter.includesHistory, in: db
+                sql: sql,
+                arguments: finalArguments,
+                includesHistory: filter.includesHistory,
+                in: db
             )
         }
     }
@@ -43,7 +46,9 @@ extension TicketStore {
         try await writer.read { db in
             try Self.fetchTickets(
                 sql: "SELECT \(TicketRecord.selection) FROM ticket WHERE status != 'resolved' ORDER BY number",
-                arguments: [], includesHistory: true, in: db
+                arguments: [],
+                includesHistory: true,
+                in: db
             )
         }
     }
@@ -79,7 +84,9 @@ extension TicketStore {
         try await writer.read { db in
             let tickets = try Self.fetchTickets(
                 sql: "SELECT \(TicketRecord.selection) FROM ticket WHERE revision > ? ORDER BY revision, number",
-                arguments: [revision], includesHistory: true, in: db
+                arguments: [revision],
+                includesHistory: true,
+                in: db
             )
             return (tickets, try Self.currentRevision(in: db))
         }

@@ -22,11 +22,14 @@ extension TicketStore {
 
     /// Upserts the change's ticket stamped with `revision`, then appends its new history entries.
     ///
+    /// `byEngine` writes with ``TicketRecord/mergeSQL`` (never undoing a person's acknowledgement or
+    /// resolution); people's transitions write with ``TicketRecord/replaceSQL``.
+    ///
     /// - Throws: ``TicketStoreError/duplicateOpenTicket(_:)`` when another unresolved ticket has the same
     ///   de-duplication key, ``TicketStoreError/invalidTicketID(_:)`` for a malformed id.
-    static func apply(_ change: TicketChange, revision: Int64, in db: Database) throws {
+    static func apply(_ change: TicketChange, revision: Int64, byEngine: Bool, in db: Database) throws {
         let arguments = try TicketRecord(ticket: change.ticket).upsertArguments(revision: revision)
-        let upsert = try db.cachedStatement(sql: TicketRecord.upsertSQL)
+        let upsert = try db.cachedStatement(sql: byEngine ? TicketRecord.mergeSQL : TicketRecord.replaceSQL)
         do {
             try upsert.execute(arguments: arguments)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -53,7 +56,10 @@ extension TicketStore {
 
     /// The tickets a `SELECT` of ``TicketRecord/selection`` returns, in its order, with or without history.
     static func fetchTickets(
-        sql: String, arguments: StatementArguments, includesHistory: Bool, in db: Database
+        sql: String,
+        arguments: StatementArguments,
+        includesHistory: Bool,
+        in db: Database
     ) throws -> [Ticket] {
         let statement = try db.cachedStatement(sql: sql)
         var tickets = try TicketRecord.fetchAll(statement, arguments: arguments).map(\.ticket)

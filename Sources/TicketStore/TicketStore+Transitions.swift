@@ -25,7 +25,12 @@ extension TicketStore {
     ///   when the ticket is already resolved.
     public func resolve(id: String, actor: String, at: EventTime, note: String?) async throws -> Ticket {
         try await transition(
-            id: id, action: .resolved, from: [.open, .acknowledged], actor: actor, at: at, note: note
+            id: id,
+            action: .resolved,
+            from: [.open, .acknowledged],
+            actor: actor,
+            at: at,
+            note: note
         ) { ticket in
             ticket.status = .resolved
             ticket.resolvedAt = at
@@ -54,7 +59,12 @@ extension TicketStore {
     /// - Throws: ``TicketStoreError/notFound(_:)``.
     public func comment(id: String, actor: String, at: EventTime, note: String) async throws -> Ticket {
         try await transition(
-            id: id, action: .commented, from: Set(TicketStatus.allCases), actor: actor, at: at, note: note
+            id: id,
+            action: .commented,
+            from: Set(TicketStatus.allCases),
+            actor: actor,
+            at: at,
+            note: note
         ) { _ in }
     }
 
@@ -79,7 +89,9 @@ extension TicketStore {
             change(&ticket)
             ticket.updatedAt = max(ticket.updatedAt, at)
             let entry = HistoryEntry(at: at, action: action, actor: actor, note: note)
-            try Self.apply(TicketChange(ticket: ticket, newHistory: [entry]), revision: Self.nextRevision(in: db), in: db)
+            try Self.apply(
+                TicketChange(ticket: ticket, newHistory: [entry]), revision: Self.nextRevision(in: db), byEngine: false,
+                in: db)
             guard let stored = try Self.fetchTicket(id: id, includesHistory: true, in: db) else {
                 throw TicketStoreError.notFound(id)
             }

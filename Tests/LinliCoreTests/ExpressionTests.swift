@@ -88,6 +88,12 @@ private let evaluationCases: [EvaluationCase] = [
     EvaluationCase("-data.temp_c > 30", Reading(temperature: -40), true),
     EvaluationCase("--data.temp_c == -40", Reading(temperature: -40), true),
     EvaluationCase("-(40) == data.temp_c", Reading(temperature: -40), true),
+    EvaluationCase("-data.temp_c in [40, 41]", Reading(temperature: -40), true),
+    EvaluationCase("-data.temp_c in [-40]", Reading(temperature: -40), false),
+    EvaluationCase("data.fill_pct > data.battery_pct", Reading(fill: 50, battery: 20), true),
+    EvaluationCase("data.fill_pct > data.battery_pct", Reading(fill: 50), false),
+    EvaluationCase("-data.temp_c < data.fill_pct", Reading(fill: 50, temperature: -40), true),
+    EvaluationCase("!(1 > 2) && 'a' in ['a', 'b'] && 'c' != 'd'", true),
     // Strings, both quote styles and escapes.
     EvaluationCase(#"data.state == "closed""#, Reading(state: "closed"), true),
     EvaluationCase(#"data.state == "closed""#, Reading(state: "open"), false),
@@ -280,6 +286,8 @@ struct ExpressionTests {
     fileprivate func evaluates(_ row: EvaluationCase) throws {
         let condition = try Condition(compiling: row.source, scope: scope)
         #expect(condition.evaluate(row.reading) == row.expected)
+        var reading = row.reading
+        #expect(condition.evaluate(&reading) == row.expected)
     }
 
     @Test("reports compile errors at the offending offset with what was expected and found", arguments: errorCases)

@@ -103,6 +103,8 @@ struct TemplateTests {
     fileprivate func renders(_ row: RenderCase) throws {
         let template = try Template(compiling: row.source, scope: scope)
         #expect(template.render(row.bin) == row.expected)
+        var bin = row.bin
+        #expect(template.render(&bin) == row.expected)
     }
 
     @Test("reports template errors at their offset in the whole template text", arguments: errorCases)

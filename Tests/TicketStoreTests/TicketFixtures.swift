@@ -20,11 +20,22 @@ enum TicketFixtures {
         updatedAt: EventTime? = nil
     ) -> Ticket {
         Ticket(
-            id: TicketID.make(number), site: site, rule: rule, ruleVersion: "sha256:1f2e", title: "Bin full",
-            description: "The bin is full.", severity: severity, team: team, status: status, subject: subject,
-            location: "", openedAt: openedAt, updatedAt: updatedAt ?? openedAt,
+            id: TicketID.make(number),
+            site: site,
+            rule: rule,
+            ruleVersion: "sha256:1f2e",
+            title: "Bin full",
+            description: "The bin is full.",
+            severity: severity,
+            team: team,
+            status: status,
+            subject: subject,
+            location: "",
+            openedAt: openedAt,
+            updatedAt: updatedAt ?? openedAt,
             resolvedAt: status == .resolved ? openedAt + .seconds(60) : nil,
-            resolution: status == .resolved ? "auto" : nil, lastEventAt: openedAt
+            resolution: status == .resolved ? "auto" : nil,
+            lastEventAt: openedAt
         )
     }
 
@@ -32,14 +43,29 @@ enum TicketFixtures {
     static func fullTicket(number: Int = 42) -> Ticket {
         let opened = morning + .milliseconds(123)
         var ticket = Ticket(
-            id: TicketID.make(number), site: "oak-court", rule: "fall-detected", ruleVersion: "sha256:9a8b7c",
-            title: "Fall in flat 3B — Ms. Zhāng", description: "Line one\nline two, with 'quotes' and \"more\".",
-            severity: .critical, team: "care", status: .resolved, subject: .resident("r-17"),
-            location: "Building 3, flat 3B", lat: 31.230_416_7, long: -121.473_701_2, openedAt: opened,
-            updatedAt: opened + .seconds(900), ackDueAt: opened + .seconds(120),
-            resolveDueAt: opened + .seconds(3600), acknowledgedAt: opened + .seconds(60),
-            resolvedAt: opened + .seconds(900), resolution: "carer visited; resident fine", escalationLevel: 2,
-            occurrences: 3, lastEventAt: opened + .seconds(30)
+            id: TicketID.make(number),
+            site: "oak-court",
+            rule: "fall-detected",
+            ruleVersion: "sha256:9a8b7c",
+            title: "Fall in flat 3B — Ms. Zhāng",
+            description: "Line one\nline two, with 'quotes' and \"more\".",
+            severity: .critical,
+            team: "care",
+            status: .resolved,
+            subject: .resident("r-17"),
+            location: "Building 3, flat 3B",
+            lat: 31.230_416_7,
+            long: -121.473_701_2,
+            openedAt: opened,
+            updatedAt: opened + .seconds(900),
+            ackDueAt: opened + .seconds(120),
+            resolveDueAt: opened + .seconds(3600),
+            acknowledgedAt: opened + .seconds(60),
+            resolvedAt: opened + .seconds(900),
+            resolution: "carer visited; resident fine",
+            escalationLevel: 2,
+            occurrences: 3,
+            lastEventAt: opened + .seconds(30)
         )
         for index in 1...Ticket.evidenceLimit {
             // Odd ids carry every character JSON must escape.

@@ -10,9 +10,12 @@ struct TicketStoreCommitTests {
         store = try TicketStore.inMemory()
     }
 
-    @Test("a ticket round-trips every field in memory", arguments: [
-        TicketFixtures.fullTicket(), TicketFixtures.ticket(number: 3, subject: .resident("r-9")),
-    ])
+    @Test(
+        "a ticket round-trips every field in memory",
+        arguments: [
+            TicketFixtures.fullTicket(), TicketFixtures.ticket(number: 3, subject: .resident("r-9")),
+        ]
+    )
     func roundTripsInMemory(ticket: Ticket) async throws {
         try await store.commit(IngestBatch(changes: [TicketFixtures.change(ticket)]))
 
@@ -41,6 +44,54 @@ struct TicketStoreCommitTests {
         #expect(stored.history == opening.newHistory + [entry])
     }
 
+    @Test("an engine decision becomes a change that upserts its ticket and appends its one entry")
+    func engineDecisionBecomesChange() async throws {
+        let ticket = TicketFixtures.ticket(number: 4)
+        let entry = HistoryEntry(at: ticket.openedAt, action: .opened, actor: "rule:bin-full")
+
+        try await store.commit(IngestBatch(changes: [TicketChange(TicketUpdate(ticket: ticket, entry: entry))]))
+
+        var expected = ticket
+        expected.history = [entry]
+        #expect(try await store.ticket(id: ticket.id) == expected)
+    }
+
+    @Test("an engine update from a stale copy does not undo a person's acknowledgement or resolution")
+    func engineUpdateKeepsPeoplesChanges() async throws {
+        let opening = TicketFixtures.opening(TicketFixtures.ticket(number: 1))
+        try await store.commit(IngestBatch(changes: [opening]))
+        let acknowledgedAt = opening.ticket.openedAt + .seconds(60)
+        _ = try await store.acknowledge(id: "T-000001", actor: "warden", at: acknowledgedAt, note: nil)
+        var occurred = opening.ticket  // the engine's copy still says open
+        occurred.occurrences = 2
+        occurred.updatedAt = opening.ticket.openedAt + .seconds(30)
+        let entry = HistoryEntry(at: occurred.updatedAt, action: .occurred, actor: "rule:bin-full")
+        try await store.commit(IngestBatch(changes: [TicketChange(ticket: occurred, newHistory: [entry])]))
+
+        let acknowledged = try #require(try await store.ticket(id: "T-000001"))
+        #expect(acknowledged.status == .acknowledged)
+        #expect(acknowledged.acknowledgedAt == acknowledgedAt)
+        #expect(acknowledged.updatedAt == acknowledgedAt)
+        #expect(acknowledged.occurrences == 2)
+
+        _ = try await store.resolve(id: "T-000001", actor: "warden", at: acknowledgedAt + .seconds(60), note: "emptied")
+        occurred.occurrences = 3
+        try await store.commit(IngestBatch(changes: [TicketChange(ticket: occurred, newHistory: [entry])]))
+        let resolved = try #require(try await store.ticket(id: "T-000001"))
+        #expect(resolved.status == .resolved)
+        #expect(resolved.resolution == "emptied")
+
+        let other = TicketFixtures.opening(TicketFixtures.ticket(number: 2, subject: .device("bin-2")))
+        try await store.commit(IngestBatch(changes: [other]))
+        var closing = other.ticket
+        closing.status = .resolved
+        closing.resolvedAt = closing.openedAt + .seconds(10)
+        closing.resolution = "auto"
+        try await store.commit(IngestBatch(changes: [TicketChange(ticket: closing, newHistory: [])]))
+        #expect(try await store.ticket(id: "T-000002")?.status == .resolved)
+        #expect(try await store.ticket(id: "T-000002")?.resolution == "auto")
+    }
+
     @Test("two changes to one ticket in one batch are applied in order")
     func changesInOneBatchApplyInOrder() async throws {
         let opening = TicketFixtures.opening(TicketFixtures.ticket(number: 5))
@@ -66,9 +117,12 @@ struct TicketStoreCommitTests {
         #expect(try await store.count(matching: TicketFilter()) == 0)
     }
 
-    @Test("a second unresolved ticket for the same dedup key is rejected, whether open or acknowledged", arguments: [
-        TicketStatus.open, .acknowledged,
-    ])
+    @Test(
+        "a second unresolved ticket for the same dedup key is rejected, whether open or acknowledged",
+        arguments: [
+            TicketStatus.open, .acknowledged,
+        ]
+    )
     func rejectsSecondUnresolvedTicket(firstStatus: TicketStatus) async throws {
         let first = TicketFixtures.ticket(number: 1, status: firstStatus)
         try await TicketFixtures.store([first], in: store)

@@ -36,15 +36,20 @@ struct TicketStoreFileTests {
         let morning = TicketFixtures.morning
         let tickets = [TicketFixtures.fullTicket(number: 1), TicketFixtures.ticket(number: 2)]
         let deadLetter = DeadLetter(
-            topic: "linli/v1/oak-court/events", reason: "invalid_json", detail: "expected an object",
-            payload: Array("{oops".utf8), receivedAt: morning
+            topic: "linli/v1/oak-court/events",
+            reason: "invalid_json",
+            detail: "expected an object",
+            payload: Array("{oops".utf8),
+            receivedAt: morning
         )
         let seen = SeenEvent(source: "gw-1", id: "e-1", time: morning)
 
         let first = try TicketStore(path: path)
         try await first.commit(
             IngestBatch(
-                changes: tickets.map(TicketFixtures.change), deadLetters: [deadLetter], seenEvents: [seen],
+                changes: tickets.map(TicketFixtures.change),
+                deadLetters: [deadLetter],
+                seenEvents: [seen],
                 engineState: ["timers": [1, 2, 3]]
             )
         )
@@ -78,7 +83,10 @@ struct TicketStoreFileTests {
         let known = try await daemon.currentRevision()
 
         let acknowledged = try await cli.acknowledge(
-            id: "T-000002", actor: "li.wei", at: TicketFixtures.morning + .seconds(5), note: nil
+            id: "T-000002",
+            actor: "li.wei",
+            at: TicketFixtures.morning + .seconds(5),
+            note: nil
         )
         let changes = try await daemon.changesSince(revision: known)
 

@@ -37,7 +37,9 @@ struct TicketStoreFilterTests {
         FilterCase(name: "everything", filter: TicketFilter(), expected: [8, 7, 6, 5, 4, 3, 2, 1]),
         FilterCase(name: "open", filter: TicketFilter(statuses: [.open]), expected: [8, 7, 5, 3, 1]),
         FilterCase(
-            name: "unresolved", filter: TicketFilter(statuses: [.open, .acknowledged]), expected: [8, 7, 5, 4, 3, 1]
+            name: "unresolved",
+            filter: TicketFilter(statuses: [.open, .acknowledged]),
+            expected: [8, 7, 5, 4, 3, 1]
         ),
         FilterCase(name: "team", filter: TicketFilter(team: "care"), expected: [6, 5]),
         FilterCase(name: "site", filter: TicketFilter(site: "elm-yard"), expected: [7, 4]),

@@ -14,16 +14,25 @@ struct TicketStoreIngestStateTests {
     @Test("dead letters round-trip with their payload prefix and full size, newest first, paged")
     func deadLettersRoundTrip() async throws {
         let large = DeadLetter(
-            topic: "linli/v1/oak-court/events", reason: "payload_too_large", detail: "payload is 4096 bytes",
-            payload: [UInt8](repeating: 0xFF, count: 4096), receivedAt: morning
+            topic: "linli/v1/oak-court/events",
+            reason: "payload_too_large",
+            detail: "payload is 4096 bytes",
+            payload: [UInt8](repeating: 0xFF, count: 4096),
+            receivedAt: morning
         )
         let empty = DeadLetter(
-            topic: "linli/v1/oak-court/events", reason: "empty_payload", detail: "no bytes", payload: [],
+            topic: "linli/v1/oak-court/events",
+            reason: "empty_payload",
+            detail: "no bytes",
+            payload: [],
             receivedAt: morning + .seconds(1)
         )
         let binary = DeadLetter(
-            topic: "linli/v1/elm-yard/events", reason: "invalid_json", detail: "byte 0 is not JSON",
-            payload: [0, 1, 2, 0xC3, 0x28], receivedAt: morning + .milliseconds(2_001)
+            topic: "linli/v1/elm-yard/events",
+            reason: "invalid_json",
+            detail: "byte 0 is not JSON",
+            payload: [0, 1, 2, 0xC3, 0x28],
+            receivedAt: morning + .milliseconds(2_001)
         )
         try await store.commit(IngestBatch(deadLetters: [large, empty]))
         try await store.commit(IngestBatch(deadLetters: [binary]))

@@ -52,7 +52,8 @@ struct TicketStoreTransitionTests {
 
     @Test(
         "resolving an open or acknowledged ticket records the note as resolution, or manual",
-        arguments: [TicketStatus.open, .acknowledged], [String?.none, "replaced the sensor"]
+        arguments: [TicketStatus.open, .acknowledged],
+        [String?.none, "replaced the sensor"]
     )
     func resolvesUnresolvedTicket(from status: TicketStatus, note: String?) async throws {
         try await storeTicket(status: status)

@@ -8,7 +8,7 @@ struct BrokerOptions: ParsableArguments {
     var broker: String = "mqtt://127.0.0.1:1883"
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .warning
+    var logLevel: LogLevel = .warning
 
     /// The broker configuration for `--broker`.
     func configuration() throws -> MQTTConfiguration {
@@ -21,7 +21,7 @@ struct BrokerOptions: ParsableArguments {
 
     /// Bootstraps swift-log for this process (once, here in the executable) and returns the command's logger.
     func makeLogger() -> Logger {
-        let level = logLevel
+        let level = Logger.Level(rawValue: logLevel.rawValue) ?? .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -31,4 +31,7 @@ struct BrokerOptions: ParsableArguments {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
+/// The swift-log levels, as `--log-level` takes them.
+enum LogLevel: String, ExpressibleByArgument, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+}

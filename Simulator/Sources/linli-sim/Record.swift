@@ -68,7 +68,7 @@ extension LinliSim {
                         }
                         if let timeout {
                             group.addTask {
-                                try await Task.sleep(for: timeout)
+                                try? await Task.sleep(for: timeout)
                                 return nil
                             }
                         }

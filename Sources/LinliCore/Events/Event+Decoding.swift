@@ -5,7 +5,7 @@ extension Event {
     /// Decodes and validates one MQTT message against the v1 contract and the site registry.
     ///
     /// Accepts any contiguous byte collection (`[UInt8]`, `ArraySlice<UInt8>`, `Data`); other collections are
-    /// copied once. See ``init(topic:payload:registry:)-(_,UnsafeRawBufferPointer,_)`` for the checks.
+    /// copied once. The checks are those of the `UnsafeRawBufferPointer` overload.
     /// - Throws: ``EventDecodingError`` naming the first rule the message breaks.
     public init(topic: String, payload: some Collection<UInt8>, registry: SiteRegistry) throws(EventDecodingError) {
         let count = payload.count
@@ -29,7 +29,7 @@ extension Event {
     /// 1. the payload is at most ``payloadLimit`` bytes;
     /// 2. the topic is `linli/v1/{site}/{kind}/{device}/event` (`site` `[a-z0-9-]{1,32}`, `kind` `bin`, `gate`
     ///    or `care`, `device` `[A-Za-z0-9_-]{1,64}`);
-    /// 3. the payload is one strict JSON value (see ``JSONParser``; duplicate keys are rejected) and an object;
+    /// 3. the payload is one strict JSON value (see ``JSONError/Problem``; duplicate keys are rejected) and an object;
     /// 4. the attributes `specversion` (`"1.0"`), `id` (non-empty string), `source` (string), `type` (a known
     ///    type), `time` (RFC 3339 with offset), `datacontenttype` (`"application/json"`, if present) and `data`
     ///    (an object); `subject` and extension attributes are ignored, whatever their type;
@@ -54,12 +54,12 @@ extension Event {
         guard payload.count <= Self.payloadLimit else {
             throw .payloadTooLarge(size: payload.count, limit: Self.payloadLimit)
         }
-        let route = try EventTopic(topic)
+        let route = try EventTopicParts(topic)
 
         var parser = JSONParser(bytes: payload)
-        let envelope: Envelope
+        let envelope: CloudEventEnvelope
         do {
-            envelope = try Envelope(scanning: &parser)
+            envelope = try CloudEventEnvelope(scanning: &parser)
         } catch {
             throw .invalidJSON(error)
         }
@@ -141,12 +141,12 @@ extension Event {
         with parser: inout JSONParser
     ) throws(EventDecodingError) -> EventData {
         let fields = EventDataField.fields(of: type)
-        var values = [Captured?](repeating: nil, count: fields.count)
+        var values = [ScannedValue?](repeating: nil, count: fields.count)
         do {
             var cursor = try parser.beginObject()
             while let key = try parser.nextKey(&cursor) {
                 if let index = fields.firstIndex(where: { parser.matches(key, $0.field.name) }) {
-                    values[index] = try Captured(scanning: &parser)
+                    values[index] = try ScannedValue(scanning: &parser)
                 } else {
                     try parser.skipValue()
                 }
@@ -202,36 +202,73 @@ extension Event {
 }
 
 /// The parts of an event topic `linli/v1/{site}/{kind}/{device}/event`, checked.
-private struct EventTopic {
+private struct EventTopicParts {
     var site: String
     var kind: DeviceKind
     var device: String
 
     init(_ topic: String) throws(EventDecodingError) {
-        let segments = topic.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard segments.count == 6 else {
-            throw .invalidTopic(topic, problem: "it has \(segments.count) levels, expected 6")
+        var text = topic
+        let parsed = text.withUTF8 { Self.parse($0) }
+        switch parsed {
+        case .success(let route): self = route
+        case .failure(let problem): throw .invalidTopic(topic, problem: problem.text)
         }
-        guard segments[0].elementsEqual("linli".utf8), segments[1].elementsEqual("v1".utf8) else {
-            throw .invalidTopic(topic, problem: "it must start with linli/v1/")
-        }
-        guard segments[5].elementsEqual("event".utf8) else {
-            throw .invalidTopic(topic, problem: "it must end with /event")
-        }
-        let site = segments[2]
-        guard (1...32).contains(site.count), site.allSatisfy(Self.isSiteByte) else {
-            throw .invalidTopic(topic, problem: "the site must match [a-z0-9-]{1,32}")
-        }
-        guard let kind = DeviceKind(rawValue: String(decoding: segments[3], as: UTF8.self)) else {
-            throw .invalidTopic(topic, problem: "the kind must be bin, gate or care")
-        }
-        let device = segments[4]
-        guard (1...64).contains(device.count), device.allSatisfy(Self.isDeviceByte) else {
-            throw .invalidTopic(topic, problem: "the device must match [A-Za-z0-9_-]{1,64}")
-        }
-        self.site = String(decoding: site, as: UTF8.self)
+    }
+
+    private init(site: String, kind: DeviceKind, device: String) {
+        self.site = site
         self.kind = kind
-        self.device = String(decoding: device, as: UTF8.self)
+        self.device = device
+    }
+
+    /// What is wrong with a topic (a `struct` so that it can be a `Result`'s failure).
+    private struct Problem: Error {
+        var text: String
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<EventTopicParts, Problem> {
+        // Offsets of the five separators of `linli/v1/{site}/{kind}/{device}/event`.
+        var slashes = (0, 0, 0, 0, 0)
+        var count = 0
+        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "/") {
+            switch count {
+            case 0: slashes.0 = index
+            case 1: slashes.1 = index
+            case 2: slashes.2 = index
+            case 3: slashes.3 = index
+            case 4: slashes.4 = index
+            default: break
+            }
+            count += 1
+        }
+        guard count == 5 else { return .failure(Problem(text: "it has \(count + 1) levels, expected 6")) }
+        func segment(_ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[start..<end])
+        }
+        guard segment(0, slashes.0).elementsEqual("linli".utf8),
+            segment(slashes.0 + 1, slashes.1).elementsEqual("v1".utf8)
+        else { return .failure(Problem(text: "it must start with linli/v1/")) }
+        guard segment(slashes.4 + 1, bytes.count).elementsEqual("event".utf8) else {
+            return .failure(Problem(text: "it must end with /event"))
+        }
+        let site = segment(slashes.1 + 1, slashes.2)
+        guard (1...32).contains(site.count), site.allSatisfy(isSiteByte) else {
+            return .failure(Problem(text: "the site must match [a-z0-9-]{1,32}"))
+        }
+        guard let kind = DeviceKind(rawValue: String(decoding: segment(slashes.2 + 1, slashes.3), as: UTF8.self))
+        else { return .failure(Problem(text: "the kind must be bin, gate or care")) }
+        let device = segment(slashes.3 + 1, slashes.4)
+        guard (1...64).contains(device.count), device.allSatisfy(isDeviceByte) else {
+            return .failure(Problem(text: "the device must match [A-Za-z0-9_-]{1,64}"))
+        }
+        return .success(
+            EventTopicParts(
+                site: String(decoding: site, as: UTF8.self),
+                kind: kind,
+                device: String(decoding: device, as: UTF8.self)
+            )
+        )
     }
 
     private static func isSiteByte(_ byte: UInt8) -> Bool {
@@ -252,7 +289,7 @@ private struct EventTopic {
 }
 
 /// One value noted while walking an object: its kind, where it starts, and its string span or number.
-private struct Captured {
+private struct ScannedValue {
     var kind: JSONParser.ValueKind
     var offset: Int
     var span: JSONParser.StringSpan? = nil
@@ -283,14 +320,14 @@ private struct Captured {
 }
 
 /// The top-level attributes of a CloudEvent, noted in one pass over the payload (which also validates it).
-private struct Envelope {
-    var specVersion: Captured?
-    var id: Captured?
-    var source: Captured?
-    var type: Captured?
-    var time: Captured?
-    var dataContentType: Captured?
-    var data: Captured?
+private struct CloudEventEnvelope {
+    var specVersion: ScannedValue?
+    var id: ScannedValue?
+    var source: ScannedValue?
+    var type: ScannedValue?
+    var time: ScannedValue?
+    var dataContentType: ScannedValue?
+    var data: ScannedValue?
     /// Set when the payload is valid JSON but not an object.
     var nonObject: JSONParser.ValueKind?
 
@@ -305,19 +342,19 @@ private struct Envelope {
         var cursor = try parser.beginObject()
         while let key = try parser.nextKey(&cursor) {
             if parser.matches(key, "specversion") {
-                specVersion = try Captured(scanning: &parser)
+                specVersion = try ScannedValue(scanning: &parser)
             } else if parser.matches(key, "id") {
-                id = try Captured(scanning: &parser)
+                id = try ScannedValue(scanning: &parser)
             } else if parser.matches(key, "source") {
-                source = try Captured(scanning: &parser)
+                source = try ScannedValue(scanning: &parser)
             } else if parser.matches(key, "type") {
-                type = try Captured(scanning: &parser)
+                type = try ScannedValue(scanning: &parser)
             } else if parser.matches(key, "time") {
-                time = try Captured(scanning: &parser)
+                time = try ScannedValue(scanning: &parser)
             } else if parser.matches(key, "datacontenttype") {
-                dataContentType = try Captured(scanning: &parser)
+                dataContentType = try ScannedValue(scanning: &parser)
             } else if parser.matches(key, "data") {
-                data = try Captured(scanning: &parser)
+                data = try ScannedValue(scanning: &parser)
             } else {
                 try parser.skipValue()
             }
@@ -326,7 +363,7 @@ private struct Envelope {
     }
 
     /// The span of a required string attribute.
-    func requiredString(_ name: String, _ value: Captured?) throws(EventDecodingError) -> JSONParser.StringSpan {
+    func requiredString(_ name: String, _ value: ScannedValue?) throws(EventDecodingError) -> JSONParser.StringSpan {
         guard let value else { throw .missingAttribute(name) }
         guard let span = value.span else {
             throw .invalidAttribute(name, .wrongType(expected: "string", found: value.kind.name))

@@ -1,7 +1,7 @@
 /// The `data` of an event, decoded and validated for its type.
 ///
 /// A flat value with one optional slot per field the contract defines; a field is set only for the types
-/// that carry it (``EventField/applies(to:)``). Flat storage keeps decoding allocation-light and lets
+/// that carry it (the decoder's one table of fields per type). Flat storage keeps decoding allocation-light and lets
 /// compiled rule conditions read a field without a dictionary look-up.
 public struct EventData: Sendable, Hashable {
     /// `linli.bin.fill`: 0...100.

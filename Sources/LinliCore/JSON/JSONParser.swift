@@ -392,8 +392,13 @@ struct JSONParser {
     /// Whether a string span's content equals `string`'s UTF-8 (compared after decoding escapes).
     func matches(_ span: StringSpan, string: String) -> Bool {
         if span.hasEscapes { return decoded(span).elementsEqual(string.utf8) }
-        guard span.end - span.start == string.utf8.count else { return false }
-        return rawBytes(span).elementsEqual(string.utf8)
+        let length = span.end - span.start
+        guard string.utf8.count == length else { return false }
+        let contiguous = string.utf8.withContiguousStorageIfAvailable { expected in
+            for offset in 0..<length where bytes[span.start + offset] != expected[offset] { return false }
+            return true
+        }
+        return contiguous ?? rawBytes(span).elementsEqual(string.utf8)
     }
 
     /// Whether two string spans have the same content.

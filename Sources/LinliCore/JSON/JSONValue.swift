@@ -1,8 +1,8 @@
 /// A parsed JSON value.
 ///
-/// Numbers are `Double` (JSON has one number type; every integer up to 2^53 is exact). Objects keep their
-/// members in document order (``JSONObject``). Parse with ``init(parsing:maxDepth:)-(UnsafeRawBufferPointer,_)``,
-/// which is strict: see ``JSONError/Problem`` for everything it rejects.
+/// Numbers are `Double` (JSON has one number type; every integer up to 2^53 is exact; the raw text is not
+/// kept). Objects keep their members in document order (``JSONObject``). The `init(parsing:)` initialisers are strict: see
+/// ``JSONError/Problem`` for everything they reject.
 ///
 /// ```swift
 /// let value = try JSONValue(parsing: #"{"fill_pct": 92}"#)

@@ -75,8 +75,24 @@ public struct Condition<Context>: Sendable, CustomStringConvertible {
     }
 
     /// Whether the condition is definitely true for a context; unknown (null) is false.
+    ///
+    /// Copies `context` once (the compiled closures read it by address); for a struct with many strings that
+    /// copy costs more than the evaluation. On the hot path prefer ``evaluate(_:)-(inout Context)``.
     public func evaluate(_ context: Context) -> Bool {
-        program.run(context)
+        var context = context
+        return program.run(&context)
+    }
+
+    /// Whether the condition is definitely true for a context, reading it in place without copying it.
+    ///
+    /// Same result as ``evaluate(_:)-(Context)``; `inout` only passes the context by address, it is never
+    /// modified. Build one context per event and evaluate every rule against it:
+    /// ```swift
+    /// var context = RuleContext(event: event, device: device)
+    /// for rule in rules where rule.condition.evaluate(&context) { … }
+    /// ```
+    public func evaluate(_ context: inout Context) -> Bool {
+        program.run(&context)
     }
 
     /// The source text.

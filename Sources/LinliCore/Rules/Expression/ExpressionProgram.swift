@@ -48,16 +48,17 @@ struct ExpressionProgram<Context>: Sendable {
     }
 
     /// Whether the expression is definitely true for a context.
+    ///
+    /// `inout` only so that the context is passed by address: the atoms' closures take `Context` at the
+    /// generic (indirect) abstraction, and handing them a by-value struct would copy it first. Not modified.
     @inline(__always)
-    func run(_ context: Context) -> Bool {
-        instructions.withUnsafeBufferPointer { instructions in
-            var next = entry
-            while next >= 0 {
-                let instruction = instructions[Int(next)]
-                next = instruction.holds(context) ? instruction.onTrue : instruction.onFalse
-            }
-            return next == Self.accept
+    func run(_ context: inout Context) -> Bool {
+        var next = entry
+        while next >= 0 {
+            let instruction = instructions[Int(next)]
+            next = instruction.holds(context) ? instruction.onTrue : instruction.onFalse
         }
+        return next == Self.accept
     }
 
     /// Emits `formula` so that it jumps to `onTrue` or `onFalse`; returns its entry.

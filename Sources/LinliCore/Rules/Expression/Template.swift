@@ -90,6 +90,15 @@ public struct Template<Context>: Sendable, CustomStringConvertible {
 
     /// Renders the template for a context.
     public func render(_ context: Context) -> String {
+        var context = context
+        return render(&context)
+    }
+
+    /// Renders the template for a context, reading it in place without copying it.
+    ///
+    /// Same result as ``render(_:)-(Context)``; `inout` only passes the context by address, it is never
+    /// modified (see ``Condition/evaluate(_:)-(inout Context)``).
+    public func render(_ context: inout Context) -> String {
         var output = ""
         output.reserveCapacity(estimatedLength)
         for segment in segments {
@@ -105,7 +114,7 @@ public struct Template<Context>: Sendable, CustomStringConvertible {
             case .string(let operand):
                 output += operand.value(context) ?? nullText
             case .bool(let isTrue, let isFalse):
-                output += isTrue.run(context) ? "true" : isFalse.run(context) ? "false" : nullText
+                output += isTrue.run(&context) ? "true" : isFalse.run(&context) ? "false" : nullText
             }
         }
         return output
