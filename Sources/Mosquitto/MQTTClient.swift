@@ -297,6 +297,27 @@ public final class MQTTClient: Sendable {
 
     // MARK: Shutting down
 
+    /// Stops receiving for a graceful shutdown that must not lose what already arrived: disconnects from the
+    /// broker and stops the network thread, but keeps the buffered messages, so the consumer drains them and
+    /// then ``messages`` ends. Returns at once; the disconnect happens off the caller's thread.
+    ///
+    /// Messages the broker had not yet sent stay queued in a persistent session for the next connection.
+    public func stopReceiving() {
+        inbound.releaseProducer()
+        stopRequested.store(true, ordering: .releasing)
+        networkWake.signal()
+        let handle = self.handle
+        let finished = networkLoopFinished
+        lifecycleQueue.async { [self] in
+            // After `shutdown()` has begun, the handle may already be destroyed; it finishes the buffer itself.
+            guard !state.withLock({ $0.closed }) else { return }
+            mosquitto_disconnect(handle.pointer)
+            finished.wait()
+            connected.store(false, ordering: .releasing)
+            inbound.finish()
+        }
+    }
+
     /// Disconnects, stops the network thread and destroys the handle; fails every pending call with
     /// ``MQTTError/clientClosed``. Idempotent.
     func shutdown() async {

@@ -99,6 +99,42 @@ struct MQTTClientTests {
         #expect(received.map(\.sequence) == (1...UInt64(count)).map { $0 })
     }
 
+    @Test("stopReceiving disconnects but keeps what arrived: the consumer drains it, then the messages end")
+    func stopReceivingDrains() async throws {
+        let broker = try await MosquittoBroker.start()
+        let configuration = try MQTTConfiguration(url: broker.url)
+        let topic = uniqueTopic("drain")
+        let count = 200
+        let logger = makeTestLogger("drain")
+        let arrived = Atomic<Int>(0)
+
+        let drained = try await MQTTClient.withClient(
+            configuration: configuration, logger: logger, onReceive: { _ in arrived.add(1, ordering: .relaxed) }
+        ) { subscriber in
+            try await subscriber.subscribe(topic, qos: .atLeastOnce)
+            try await MQTTClient.withClient(configuration: configuration, logger: logger) { publisher in
+                for index in 0..<count {
+                    try await publisher.publish(topic: topic, payload: payload(index), qos: .atLeastOnce)
+                }
+                try await publisher.flush()
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while arrived.load(ordering: .relaxed) < count, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            subscriber.stopReceiving()
+            var iterator = subscriber.messages.makeAsyncIterator()
+            var drained: [MQTTMessage] = []
+            while let batch = await iterator.nextBatch(maximum: 64) {
+                drained += batch
+            }
+            #expect(!subscriber.isConnected)
+            return drained
+        }
+        #expect(drained.count == count)
+        #expect(drained.map(\.payload) == (0..<count).map(payload))
+    }
+
     @Test("the receive hook sees every message before the consumer and can tag it")
     func receiveHookRunsFirst() async throws {
         let broker = try await MosquittoBroker.start()

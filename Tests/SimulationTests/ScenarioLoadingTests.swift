@@ -157,7 +157,7 @@ import Testing
             message: "type 'linli.bin.smell' is not an event type"),
         BadCase(
             yaml: header + "timeline:\n  - at: 1m\n    device: ZJ-B03-K\n    type: linli.bin.fill\n    data: {fill_pct: 150}\n",
-            line: 8, column: 21, message: "data: fill_pct must be from 0 to 100, not 150"),
+            line: 8, column: 22, message: "data: fill_pct must be from 0 to 100, not 150"),
         BadCase(
             yaml: header + "timeline:\n  - at: 1m\n    device: ZJ-B03-K\n    type: linli.bin.fill\n    data: {celsius: 20}\n",
             line: 8, column: 12, message: "'celsius' is not a field of linli.bin.fill"),
@@ -183,13 +183,13 @@ import Testing
             yaml: header + "timeline:\n  - at: 1m\n    card-tried: {device: ZJ-G01, count: 0}\n", line: 6, column: 41,
             message: "card-tried: count must be at least 1, not 0"),
         BadCase(
-            yaml: header + "timeline:\n  - at: 1m\n    sos: {resident: R-9999}\n", line: 6, column: 20,
+            yaml: header + "timeline:\n  - at: 1m\n    sos: {resident: R-9999}\n", line: 6, column: 21,
             message: "sos: resident 'R-9999' is not a registered resident"),
         BadCase(
             yaml: header + "timeline:\n  - at: 1m\n    sos: {resident: R-0012, device: ZJ-C-0013}\n", line: 6, column: 37,
             message: "belongs to resident 'R-0013', not 'R-0012'"),
         BadCase(
-            yaml: header + "timeline:\n  - at: 1m\n    malformed: {kind: rude}\n", line: 6, column: 22,
+            yaml: header + "timeline:\n  - at: 1m\n    malformed: {kind: rude}\n", line: 6, column: 23,
             message: "malformed: kind must be one of not-json"),
         BadCase(
             yaml: header + "timeline:\n  - at: 1m\n    raw: {topic: \"linli/#\", payload: x}\n", line: 6, column: 18,
