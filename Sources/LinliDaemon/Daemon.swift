@@ -2,6 +2,7 @@ public import LinliCore
 public import Logging
 public import ServiceLifecycle
 public import TicketStore
+public import UnixSignals
 
 /// The composition root of `linli serve`: loads rules and sites, opens the store, and runs the services.
 ///

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import LinliCore
 import LinliDaemon
@@ -96,7 +96,7 @@ extension Linli.Tickets {
     }
 }
 
-extension TicketStatus: @retroactive ExpressibleByArgument {}
+extension TicketStatus: ExpressibleByArgument {}
 
 extension SharedOptions {
     /// Opens the configured store; the file must already exist (the daemon or replay creates it).

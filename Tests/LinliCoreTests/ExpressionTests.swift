@@ -108,13 +108,19 @@ private let evaluationCases: [EvaluationCase] = [
     // The brief's examples.
     EvaluationCase(
         "data.confidence >= 0.8 && data.detected != data.expected",
-        Reading(confidence: 0.85, detected: "dog", expected: "cat"), true),
+        Reading(confidence: 0.85, detected: "dog", expected: "cat"),
+        true
+    ),
     EvaluationCase(
         "data.confidence >= 0.8 && data.detected != data.expected",
-        Reading(confidence: 0.79, detected: "dog", expected: "cat"), false),
+        Reading(confidence: 0.79, detected: "dog", expected: "cat"),
+        false
+    ),
     EvaluationCase(
         "data.confidence >= 0.8 && data.detected != data.expected",
-        Reading(confidence: 0.9, detected: "cat", expected: "cat"), false),
+        Reading(confidence: 0.9, detected: "cat", expected: "cat"),
+        false
+    ),
     // in
     EvaluationCase(#"device.stream in ["kitchen", "other"]"#, Reading(stream: "kitchen"), true),
     EvaluationCase(#"device.stream in ["kitchen", "other"]"#, Reading(stream: "other"), true),
@@ -194,10 +200,16 @@ private let evaluationCases: [EvaluationCase] = [
     EvaluationCase("!false && false", false),
     EvaluationCase("data.fill_pct > 50 == true", Reading(fill: 60), true),
     EvaluationCase("data.fill_pct > 50 == false", Reading(fill: 60), false),
-    EvaluationCase("data.fill_pct > 50 && data.state == 'open' || data.temp_c < 0",
-        Reading(fill: 10, state: "open", temperature: -1), true),
-    EvaluationCase("data.fill_pct > 50 && (data.state == 'open' || data.temp_c < 0)",
-        Reading(fill: 10, state: "open", temperature: -1), false),
+    EvaluationCase(
+        "data.fill_pct > 50 && data.state == 'open' || data.temp_c < 0",
+        Reading(fill: 10, state: "open", temperature: -1),
+        true
+    ),
+    EvaluationCase(
+        "data.fill_pct > 50 && (data.state == 'open' || data.temp_c < 0)",
+        Reading(fill: 10, state: "open", temperature: -1),
+        false
+    ),
     EvaluationCase("data.fill_pct >= 90\n  && data.state == 'closed'", Reading(fill: 95, state: "closed"), true),
     // A field read through ExpressionValue: a value of another type reads as null.
     EvaluationCase("data.raw_number == 3", Reading(raw: .number(3)), true),
@@ -273,8 +285,10 @@ private let errorCases: [ErrorCase] = [
     ErrorCase("data.fill_pct > 5 # comment", 18, "unexpected character '#'"),
     ErrorCase("data.state == ’x’", 14, "unexpected character '’'"),
     ErrorCase(
-        String(repeating: "(", count: 100_000) + "true" + String(repeating: ")", count: 100_000), 200,
-        "nested too deeply"),
+        String(repeating: "(", count: 100_000) + "true" + String(repeating: ")", count: 100_000),
+        200,
+        "nested too deeply"
+    ),
     ErrorCase(String(repeating: "!", count: 100_000) + "true", 200, "nested too deeply"),
     ErrorCase(String(repeating: "has(", count: 100_000), 800, "nested too deeply"),
     ErrorCase(Array(repeating: "true", count: 300).joined(separator: " && "), 0, "nested too deeply"),

@@ -77,12 +77,12 @@ final class DaemonHarness: Sendable {
         throw HarnessError.timedOut(what)
     }
 
-    /// Stops the daemon gracefully and the broker.
-    func stop() async throws {
+    /// Stops the daemon gracefully and the broker; removes the files unless asked to keep them.
+    func stop(keepingFiles: Bool = false) async throws {
         await group.triggerGracefulShutdown()
         try await running.value
-        broker.stop()
-        directory.remove()
+        await broker.stop()
+        if !keepingFiles { directory.remove() }
     }
 
     enum HarnessError: Error, CustomStringConvertible {

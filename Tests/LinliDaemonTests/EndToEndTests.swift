@@ -1,6 +1,7 @@
 import Foundation
 import LinliCore
 import LinliDaemon
+import TestSupport
 import Testing
 import TicketStore
 
@@ -35,10 +36,12 @@ struct EndToEndTests {
         #expect(byRule["care-sos"]?.subject == .resident("R-0012"))
         #expect(byRule["care-sos"]?.history.first?.action == .opened)
         #expect(byRule["bin-full"]?.history.map(\.action) == [.opened, .occurred])
-        try await harness.stop()
+        try await harness.stop(keepingFiles: true)
 
         let reopened = try TicketStore(path: harness.directory.path + "/linli.sqlite")
         #expect(try await reopened.count(matching: TicketFilter()) == 3)
+        try reopened.close()
+        harness.directory.remove()
     }
 
     @Test("the same event id delivered twice adds no occurrence")

@@ -88,7 +88,8 @@ import Testing
             timeline:
               - {at: 1h, device-silent: {device: ZJ-G01, for: 2h}}
               - {at: 0s, stops-checking-in: {resident: R-0012}}
-            """)
+            """
+        )
         let messages = ScenarioGenerator(scenario: scenario, registry: Fixtures.registry).messages(start: Self.midnight)
         let events = messages.compactMap { try? Event(topic: $0.topic, payload: $0.payload, registry: Fixtures.registry) }
         #expect(events.count == messages.count)

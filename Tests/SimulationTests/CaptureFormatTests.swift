@@ -50,7 +50,8 @@ import Testing
             (#"{"topic": "a", "payload": "x", "at": "yesterday"}"#, #""at" must be an RFC 3339 time"#),
             (#"["topic"]"#, "expected a JSON object"),
             (#"{"topic": "a", "#, "not JSON"),
-        ])
+        ]
+    )
     func badLine(_ line: String, _ message: String) {
         let file = CaptureFormat.encode(CaptureLine(topic: "ok", payload: [])) + "\n" + line + "\n"
         #expect {

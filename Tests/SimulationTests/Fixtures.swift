@@ -11,7 +11,9 @@ enum Fixtures {
     /// A two-site registry small enough to reason about.
     static let registry = SiteRegistry(sites: [
         Site(
-            id: "zijing", name: "Zijing", timeZone: "Asia/Shanghai",
+            id: "zijing",
+            name: "Zijing",
+            timeZone: "Asia/Shanghai",
             devices: [
                 Device(id: "ZJ-B03-K", kind: .bin, location: "Building 3, kitchen", stream: "kitchen"),
                 Device(id: "ZJ-B03-R", kind: .bin, location: "Building 3, recyclables", stream: "recyclable"),
@@ -25,7 +27,9 @@ enum Fixtures {
             ]
         ),
         Site(
-            id: "beisan", name: "Beisan", timeZone: "Asia/Shanghai",
+            id: "beisan",
+            name: "Beisan",
+            timeZone: "Asia/Shanghai",
             devices: [Device(id: "BS-B01-K", kind: .bin, location: "Lane 1", stream: "kitchen")]
         ),
     ])

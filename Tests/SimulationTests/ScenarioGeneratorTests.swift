@@ -64,9 +64,11 @@ import Testing
         let offsets = messages.map { ($0.time - Fixtures.start).shortText }
         #expect(offsets == ["0s", "1m30s", "3m30s", "5m", "5m30s", "6m", "10m", "12m", "13m", "13m10s", "14m"])
         let events = Self.decode(messages)
-        #expect(events.map { $0?.type } == [
-            .binFill, .binFill, .binFill, .gateDenied, .gateDenied, .gateDenied, .gateDoor, .careFall, nil, nil, .gateDoor,
-        ])
+        #expect(
+            events.map { $0?.type } == [
+                .binFill, .binFill, .binFill, .gateDenied, .gateDenied, .gateDenied, .gateDoor, .careFall, nil, nil, .gateDoor,
+            ]
+        )
         #expect(events[6]?.data.state == "open")
         #expect(events[10]?.data.state == "closed")
         #expect(events[7]?.device == "ZJ-C-0012")
@@ -85,7 +87,8 @@ import Testing
             duration: 5m
             timeline:
               - {at: 0s, device: ZJ-G01, type: linli.gate.forced, id: same-one, repeat: {count: 3, every: 1s}}
-            """)
+            """
+        )
         let messages = ScenarioGenerator(scenario: scenario, registry: Fixtures.registry).messages(start: Fixtures.start)
         #expect(Self.decode(messages).map { $0?.id } == ["same-one", "same-one", "same-one"])
     }
@@ -107,7 +110,8 @@ import Testing
                 duration: 1m
                 timeline:
                   - {at: 0s, malformed: {kind: \(kind.rawValue), device: \(device)}}
-                """)
+                """
+            )
             let messages = ScenarioGenerator(scenario: scenario, registry: Fixtures.registry).messages(start: Fixtures.start)
             let message = try #require(messages.first)
             #expect(throws: EventDecodingError.self, "\(kind) from \(device)") {
@@ -125,8 +129,11 @@ import Testing
             duration: 1m
             timeline:
               - {at: 2s, raw: {topic: linli/v1/zijing/bin/ZJ-B03-K/event, payload_base64: "/wA="}}
-            """)
+            """
+        )
         let messages = ScenarioGenerator(scenario: scenario, registry: Fixtures.registry).messages(start: Fixtures.start)
-        #expect(messages == [ScenarioMessage(topic: "linli/v1/zijing/bin/ZJ-B03-K/event", payload: [0xFF, 0x00], time: Fixtures.start + .seconds(2))])
+        #expect(
+            messages == [ScenarioMessage(topic: "linli/v1/zijing/bin/ZJ-B03-K/event", payload: [0xFF, 0x00], time: Fixtures.start + .seconds(2))]
+        )
     }
 }

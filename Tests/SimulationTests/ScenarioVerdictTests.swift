@@ -4,21 +4,47 @@ import Testing
 
 @Suite struct ScenarioVerdictTests {
     static func ticket(
-        _ id: String, _ rule: String, _ subject: Subject, site: String = "zijing", severity: Severity = .medium,
-        status: TicketStatus = .open, level: Int = 0, occurrences: Int = 1
+        _ id: String,
+        _ rule: String,
+        _ subject: Subject,
+        site: String = "zijing",
+        severity: Severity = .medium,
+        status: TicketStatus = .open,
+        level: Int = 0,
+        occurrences: Int = 1
     ) -> Ticket {
         let time = Fixtures.start
         return Ticket(
-            id: id, site: site, rule: rule, ruleVersion: "v1", title: rule, description: "", severity: severity,
-            team: "sanitation", status: status, subject: subject, location: "", openedAt: time, updatedAt: time,
-            escalationLevel: level, occurrences: occurrences, lastEventAt: time)
+            id: id,
+            site: site,
+            rule: rule,
+            ruleVersion: "v1",
+            title: rule,
+            description: "",
+            severity: severity,
+            team: "sanitation",
+            status: status,
+            subject: subject,
+            location: "",
+            openedAt: time,
+            updatedAt: time,
+            escalationLevel: level,
+            occurrences: occurrences,
+            lastEventAt: time
+        )
     }
 
     static let expectations = ScenarioExpectations(
         tickets: [
             TicketExpectation(
-                rule: "bin-full", subject: .device("ZJ-B03-K"), severity: .medium, status: .open, escalationLevel: 0,
-                occurrences: 2, line: 20),
+                rule: "bin-full",
+                subject: .device("ZJ-B03-K"),
+                severity: .medium,
+                status: .open,
+                escalationLevel: 0,
+                occurrences: 2,
+                line: 20
+            ),
             TicketExpectation(rule: "care-sos", subject: .resident("R-0012"), severity: .critical),
         ],
         absent: [AbsentExpectation(rule: "battery-low"), AbsentExpectation(rule: "bin-overheat", subject: .device("ZJ-B03-K"))],
@@ -56,7 +82,14 @@ import Testing
     @Test("each wrong field is a difference: severity, status, level, occurrences")
     func wrongFields() {
         let wrong = Self.ticket(
-            "T-000001", "bin-full", .device("ZJ-B03-K"), severity: .high, status: .acknowledged, level: 1, occurrences: 3)
+            "T-000001",
+            "bin-full",
+            .device("ZJ-B03-K"),
+            severity: .high,
+            status: .acknowledged,
+            level: 1,
+            occurrences: 3
+        )
         let verdict = ScenarioVerdict.verify(Self.expectations, tickets: [wrong, Self.matching[1]])
         let expectation = Self.expectations.tickets[0]
         #expect(
@@ -65,24 +98,28 @@ import Testing
                 .wrongField(expectation, ticket: "T-000001", field: "status", expected: "open", actual: "acknowledged"),
                 .wrongField(expectation, ticket: "T-000001", field: "escalation_level", expected: "0", actual: "1"),
                 .wrongField(expectation, ticket: "T-000001", field: "occurrences", expected: "2", actual: "3"),
-            ])
+            ]
+        )
         #expect(
             verdict.differences[0].description
-                == "severity: T-000001 bin-full for device:ZJ-B03-K (line 20) has severity high, expected medium")
+                == "severity: T-000001 bin-full for device:ZJ-B03-K (line 20) has severity high, expected medium"
+        )
     }
 
     @Test("a ticket that must be absent is a difference, whatever its status")
     func present() {
-        let tickets = Self.matching + [
-            Self.ticket("T-000004", "battery-low", .device("ZJ-G01"), status: .resolved),
-            Self.ticket("T-000005", "bin-overheat", .device("ZJ-B03-K")),
-        ]
+        let tickets =
+            Self.matching + [
+                Self.ticket("T-000004", "battery-low", .device("ZJ-G01"), status: .resolved),
+                Self.ticket("T-000005", "bin-overheat", .device("ZJ-B03-K")),
+            ]
         let verdict = ScenarioVerdict.verify(Self.expectations, tickets: tickets)
         #expect(
             verdict.differences == [
                 .present(Self.expectations.absent[0], tickets: ["T-000004"]),
                 .present(Self.expectations.absent[1], tickets: ["T-000005"]),
-            ])
+            ]
+        )
         #expect(verdict.description.hasPrefix("FAIL: 2 differences\n  - must be absent: battery-low, found T-000004"))
     }
 
@@ -98,7 +135,8 @@ import Testing
     func deadLetters() {
         #expect(
             ScenarioVerdict.verify(Self.expectations, tickets: Self.matching, deadLetterCount: 3).differences
-                == [.deadLetters(expected: 2, actual: 3)])
+                == [.deadLetters(expected: 2, actual: 3)]
+        )
         #expect(ScenarioVerdict.verify(Self.expectations, tickets: Self.matching, deadLetterCount: nil).passed)
     }
 

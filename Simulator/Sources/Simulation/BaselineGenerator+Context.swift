@@ -23,7 +23,11 @@ extension BaselineGenerator {
 
         /// Heartbeats every `interval` from a random phase, with a battery draining 0.3 % a day.
         func heartbeats(
-            _ device: Device, _ type: EventType, every interval: Duration, battery: Bool, into events: inout [Event]
+            _ device: Device,
+            _ type: EventType,
+            every interval: Duration,
+            battery: Bool,
+            into events: inout [Event]
         ) {
             var random = random(device.id, "heartbeat")
             let initial = random.number(in: 55..<100)

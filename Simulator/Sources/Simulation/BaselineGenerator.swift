@@ -1,5 +1,5 @@
-public import LinliCore
 import Foundation
+public import LinliCore
 
 /// Everyday traffic of a community, made from its site registry: what Linli sees when nothing is wrong.
 ///
@@ -42,7 +42,8 @@ public struct BaselineGenerator: Sendable {
             guard let site = registry[site: siteID] else { continue }
             let zone = TimeZone(identifier: site.timeZone) ?? TimeZone(secondsFromGMT: 0)!
             let clock = LocalClock(
-                offsetMilliseconds: Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(start.milliseconds) / 1000))) * 1000)
+                offsetMilliseconds: Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(start.milliseconds) / 1000))) * 1000
+            )
             let residents = site.residents.keys.sorted()
             let context = Context(site: site, clock: clock, start: start, end: end, seed: seed, options: options)
             for device in site.devices.values.sorted(by: { $0.id < $1.id }) {

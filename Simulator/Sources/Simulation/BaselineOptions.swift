@@ -20,9 +20,13 @@ public struct BaselineOptions: Sendable, Hashable {
 
     /// Creates options; every parameter has the default documented on its property.
     public init(
-        fillInterval: Duration = .seconds(15 * 60), collectionHours: [Int] = [6, 18], fillCap: Double = 85,
-        lateCheckinRate: Double = 0.05, binHeartbeat: Duration = .seconds(30 * 60),
-        gateHeartbeat: Duration = .seconds(5 * 60), careHeartbeat: Duration = .seconds(60 * 60)
+        fillInterval: Duration = .seconds(15 * 60),
+        collectionHours: [Int] = [6, 18],
+        fillCap: Double = 85,
+        lateCheckinRate: Double = 0.05,
+        binHeartbeat: Duration = .seconds(30 * 60),
+        gateHeartbeat: Duration = .seconds(5 * 60),
+        careHeartbeat: Duration = .seconds(60 * 60)
     ) {
         self.fillInterval = fillInterval
         self.collectionHours = collectionHours

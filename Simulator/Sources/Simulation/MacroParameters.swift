@@ -82,7 +82,8 @@ struct MacroParameters {
             guard device.resident == resident.id else {
                 reader.report(
                     deviceNode ?? node,
-                    "\(name): device '\(device.id)' belongs to resident '\(device.resident ?? "none")', not '\(resident.id)'")
+                    "\(name): device '\(device.id)' belongs to resident '\(device.resident ?? "none")', not '\(resident.id)'"
+                )
                 valid = false
                 return nil
             }

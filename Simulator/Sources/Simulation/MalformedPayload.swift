@@ -7,8 +7,13 @@ enum MalformedPayload {
     /// Starts from a valid event of the device's kind (a fill reading, a door report, a heartbeat) and breaks
     /// exactly one thing, so the dead-letter reason names what the kind says.
     static func make(
-        _ kind: MalformedKind, device: DeviceReference, kindOfDevice: DeviceKind, time: EventTime, id: String,
-        ordinal: Int, offsetSeconds: Int
+        _ kind: MalformedKind,
+        device: DeviceReference,
+        kindOfDevice: DeviceKind,
+        time: EventTime,
+        id: String,
+        ordinal: Int,
+        offsetSeconds: Int
     ) -> (topic: String, payload: [UInt8]) {
         var site = device.site
         var deviceID = device.device

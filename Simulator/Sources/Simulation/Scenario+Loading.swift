@@ -25,7 +25,9 @@ extension Scenario {
     ///   - registry: The sites the scenario refers to.
     /// - Throws: ``LinliCore/ConfigurationError`` with every issue, in line order.
     public static func load(
-        file: String, contents: String, registry: SiteRegistry
+        file: String,
+        contents: String,
+        registry: SiteRegistry
     ) throws(ConfigurationError) -> Scenario {
         let reader = YAMLReader(file: file)
         let loader = ScenarioLoader(reader: reader, registry: registry)
@@ -37,7 +39,8 @@ extension Scenario {
         guard issues.isEmpty, let scenario else {
             throw ConfigurationError(
                 issues: issues.isEmpty
-                    ? [ConfigurationIssue(file: file, line: 1, column: 1, message: "not a scenario")] : issues)
+                    ? [ConfigurationIssue(file: file, line: 1, column: 1, message: "not a scenario")] : issues
+            )
         }
         return scenario
     }

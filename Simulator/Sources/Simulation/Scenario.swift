@@ -28,8 +28,14 @@ public struct Scenario: Sendable, Hashable {
 
     /// Creates a scenario.
     public init(
-        name: String, description: String = "", sites: [String], start: ScenarioStart = .now, duration: Duration,
-        seed: UInt64 = Scenario.defaultSeed, baseline: Bool = false, timeline: [ScenarioIncident] = [],
+        name: String,
+        description: String = "",
+        sites: [String],
+        start: ScenarioStart = .now,
+        duration: Duration,
+        seed: UInt64 = Scenario.defaultSeed,
+        baseline: Bool = false,
+        timeline: [ScenarioIncident] = [],
         expectations: ScenarioExpectations = ScenarioExpectations()
     ) {
         self.name = name

@@ -52,14 +52,16 @@ extension ScenarioExpectations {
                 if let level = ticket.escalationLevel { entry["escalation_level"] = .number(Double(level)) }
                 if let occurrences = ticket.occurrences { entry["occurrences"] = .number(Double(occurrences)) }
                 return .object(entry)
-            })
+            }
+        )
         object["absent"] = .array(
             absent.map { absent in
                 var entry: JSONObject = ["rule": .string(absent.rule)]
                 if let subject = absent.subject { entry["subject"] = .string(subject.description) }
                 if let site = absent.site { entry["site"] = .string(site) }
                 return .object(entry)
-            })
+            }
+        )
         object["exclusive"] = .bool(exclusive)
         if let deadLetters { object["dead_letters"] = .number(Double(deadLetters)) }
         return object

@@ -11,7 +11,9 @@ public struct ScenarioExpectations: Sendable, Hashable {
 
     /// Creates expectations.
     public init(
-        tickets: [TicketExpectation] = [], absent: [AbsentExpectation] = [], deadLetters: Int? = nil,
+        tickets: [TicketExpectation] = [],
+        absent: [AbsentExpectation] = [],
+        deadLetters: Int? = nil,
         exclusive: Bool = false
     ) {
         self.tickets = tickets

@@ -1,5 +1,5 @@
-public import LinliCore
 import Foundation
+public import LinliCore
 
 /// Turns a scenario into the messages to publish, in scenario-clock order.
 ///
@@ -67,8 +67,14 @@ public struct ScenarioGenerator: Sendable {
             case .malformed(let reference, let kind, let ordinal):
                 let offset = offsets.offsetSeconds(site: reference.site, at: message.time)
                 let bad = MalformedPayload.make(
-                    kind, device: reference, kindOfDevice: registry.device(reference.device, at: reference.site)?.kind ?? .bin,
-                    time: message.time, id: ids.uuidText(), ordinal: ordinal, offsetSeconds: offset)
+                    kind,
+                    device: reference,
+                    kindOfDevice: registry.device(reference.device, at: reference.site)?.kind ?? .bin,
+                    time: message.time,
+                    id: ids.uuidText(),
+                    ordinal: ordinal,
+                    offsetSeconds: offset
+                )
                 return ScenarioMessage(topic: bad.topic, payload: bad.payload, time: message.time)
             }
         }
@@ -76,7 +82,10 @@ public struct ScenarioGenerator: Sendable {
 
     /// Adds the messages of one timeline entry, or the baseline silence it asks for.
     private func expand(
-        _ incident: ScenarioIncident, start: EventTime, end: EventTime, into pending: inout [PendingMessage],
+        _ incident: ScenarioIncident,
+        start: EventTime,
+        end: EventTime,
+        into pending: inout [PendingMessage],
         silences: inout [BaselineSilence]
     ) {
         let at = start + incident.at
@@ -88,8 +97,13 @@ public struct ScenarioGenerator: Sendable {
         case .event(let spec):
             for offset in spec.repetition?.offsets ?? [.zero] {
                 let event = Event(
-                    id: spec.id ?? "", site: spec.site, device: spec.device, type: spec.type, time: at + offset,
-                    data: spec.data)
+                    id: spec.id ?? "",
+                    site: spec.site,
+                    device: spec.device,
+                    type: spec.type,
+                    time: at + offset,
+                    data: spec.data
+                )
                 pending.append(PendingMessage(time: event.time, content: .event(event, fixedID: spec.id != nil)))
             }
         case .raw(let topic, let payload):
@@ -133,7 +147,8 @@ public struct ScenarioGenerator: Sendable {
             case .malformed(let device, let kind, let count, let every):
                 for index in 0..<count {
                     pending.append(
-                        PendingMessage(time: at + every * index, content: .malformed(device, kind, ordinal: index + 1)))
+                        PendingMessage(time: at + every * index, content: .malformed(device, kind, ordinal: index + 1))
+                    )
                 }
             }
         }

@@ -87,7 +87,10 @@ extension ScenarioLoader {
 
     /// The `rule`, `subject` and `site` shared by both kinds of expectation.
     private func ruleSubjectSite(
-        _ node: YAMLReader.Node, _ fields: [String: YAMLReader.Node], sites: [String], what: String
+        _ node: YAMLReader.Node,
+        _ fields: [String: YAMLReader.Node],
+        sites: [String],
+        what: String
     ) -> (rule: String, subject: Subject?, site: String?)? {
         var rule: String?
         if let ruleNode = fields["rule"] {

@@ -30,7 +30,9 @@ extension ScenarioLoader {
             let overflow = name == "bin-overflow"
             let bin = parameters.device(kinds: [.bin])
             let readings = parameters.readings(
-                default: overflow ? [60, 75, 88, 93, 97] : [35, 48, 63, 71], range: overflow ? 0...100 : -40...150)
+                default: overflow ? [60, 75, 88, 93, 97] : [35, 48, 63, 71],
+                range: overflow ? 0...100 : -40...150
+            )
             let every = parameters.duration("every", default: .seconds(60))
             guard parameters.valid, let bin, let readings, let every else { return nil }
             let reference = DeviceReference(site: site, device: bin.id)
@@ -47,8 +49,12 @@ extension ScenarioLoader {
             let confidence = parameters.number("confidence", default: 0.9, range: 0...1)
             guard parameters.valid, let bin, let count, let every, let detected, let confidence else { return nil }
             return .contamination(
-                DeviceReference(site: site, device: bin.id), count: count, every: every, detected: detected,
-                confidence: confidence)
+                DeviceReference(site: site, device: bin.id),
+                count: count,
+                every: every,
+                detected: detected,
+                confidence: confidence
+            )
         case "gate-forced":
             guard let gate = parameters.device(kinds: [.gate]), parameters.valid else { return nil }
             return .gateForced(DeviceReference(site: site, device: gate.id))
@@ -62,7 +68,10 @@ extension ScenarioLoader {
             let count = parameters.integer("count", default: 10, minimum: 1)
             let every = parameters.duration("every", default: .seconds(20))
             let reason = parameters.choice(
-                "reason", options: ["unknown", "expired", "revoked", "mismatch"], default: "unknown")
+                "reason",
+                options: ["unknown", "expired", "revoked", "mismatch"],
+                default: "unknown"
+            )
             guard parameters.valid, let gate, let count, let every, let reason else { return nil }
             return .cardTried(DeviceReference(site: site, device: gate.id), count: count, every: every, reason: reason)
         case "device-silent":
@@ -96,7 +105,8 @@ extension ScenarioLoader {
             if kind == .unknownDevice, registry[site: site]?.acceptUnregistered == true {
                 reader.report(
                     fields["kind"] ?? node,
-                    "malformed: kind 'unknown-device' is accepted at site '\(site)' (accept_unregistered: true)")
+                    "malformed: kind 'unknown-device' is accepted at site '\(site)' (accept_unregistered: true)"
+                )
                 return nil
             }
             guard parameters.valid, let kind, let device, let count, let every else { return nil }

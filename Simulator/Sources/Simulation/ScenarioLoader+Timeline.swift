@@ -29,7 +29,9 @@ extension ScenarioLoader {
                 )
             } else {
                 reader.report(
-                    entry, "timeline entry has \(forms.joined(separator: " and ")): give one of them per entry")
+                    entry,
+                    "timeline entry has \(forms.joined(separator: " and ")): give one of them per entry"
+                )
             }
             return nil
         }
@@ -100,7 +102,9 @@ extension ScenarioLoader {
 
     /// A single event: `device`, `type`, `data`, optional `site`, `id`, `repeat`.
     private func event(
-        _ entry: YAMLReader.Node, _ fields: [String: YAMLReader.Node], sites: [String]
+        _ entry: YAMLReader.Node,
+        _ fields: [String: YAMLReader.Node],
+        sites: [String]
     ) -> ScenarioEvent? {
         let site = self.site(fields["site"], sites: sites, at: entry)
 
@@ -139,7 +143,13 @@ extension ScenarioLoader {
             return nil
         }
         return ScenarioEvent(
-            site: site, device: device.id, type: type, data: data, id: id, repetition: repetition)
+            site: site,
+            device: device.id,
+            type: type,
+            data: data,
+            id: id,
+            repetition: repetition
+        )
     }
 
     /// `repeat: {count: N, every: D}`.
@@ -168,7 +178,9 @@ extension ScenarioLoader {
         guard let node else {
             if sites.count == 1 { return sites[0] }
             reader.report(
-                entry, "missing key 'site': the scenario runs at several sites (\(sites.joined(separator: ", ")))")
+                entry,
+                "missing key 'site': the scenario runs at several sites (\(sites.joined(separator: ", ")))"
+            )
             return nil
         }
         guard let id = reader.string(node, what: "site") else { return nil }
@@ -206,7 +218,11 @@ extension ScenarioLoader {
 
     /// The `data` mapping of an event, checked against the fields its type carries.
     private func eventData(
-        _ node: YAMLReader.Node?, type: EventType, device: Device, site: String, at entry: YAMLReader.Node
+        _ node: YAMLReader.Node?,
+        type: EventType,
+        device: Device,
+        site: String,
+        at entry: YAMLReader.Node
     ) -> EventData? {
         let spec = EventFieldSpec.fields(of: type)
         var data = EventData()
@@ -235,7 +251,8 @@ extension ScenarioLoader {
         if !missing.isEmpty {
             reader.report(
                 node ?? entry,
-                "data: \(type.rawValue) needs " + missing.map { "'\($0)'" }.joined(separator: ", "))
+                "data: \(type.rawValue) needs " + missing.map { "'\($0)'" }.joined(separator: ", ")
+            )
             valid = false
         }
         return valid ? data : nil

@@ -81,8 +81,15 @@ struct ScenarioLoader {
 
         guard let name, let sites, let start, let duration, let seed, let baseline else { return nil }
         return Scenario(
-            name: name, description: description, sites: sites, start: start, duration: duration, seed: seed,
-            baseline: baseline, timeline: timeline, expectations: expectations
+            name: name,
+            description: description,
+            sites: sites,
+            start: start,
+            duration: duration,
+            seed: seed,
+            baseline: baseline,
+            timeline: timeline,
+            expectations: expectations
         )
     }
 
@@ -180,7 +187,9 @@ struct ScenarioLoader {
         guard let value = reader.number(node, what: what) else { return nil }
         guard range.contains(value) else {
             reader.report(
-                node, "\(what) must be from \(Self.text(range.lowerBound)) to \(Self.text(range.upperBound)), not \(Self.text(value))")
+                node,
+                "\(what) must be from \(Self.text(range.lowerBound)) to \(Self.text(range.upperBound)), not \(Self.text(value))"
+            )
             return nil
         }
         return value

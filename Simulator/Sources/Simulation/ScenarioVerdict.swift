@@ -28,7 +28,9 @@ public struct ScenarioVerdict: Sendable, Hashable, CustomStringConvertible {
     /// print(verdict)   // "PASS: 3 tickets as expected" or one difference a line
     /// ```
     public static func verify(
-        _ expectations: ScenarioExpectations, tickets: [Ticket], deadLetterCount: Int? = nil
+        _ expectations: ScenarioExpectations,
+        tickets: [Ticket],
+        deadLetterCount: Int? = nil
     ) -> ScenarioVerdict {
         let tickets = tickets.sorted { ($0.openedAt, $0.id) < ($1.openedAt, $1.id) }
         var differences: [ScenarioDifference] = []

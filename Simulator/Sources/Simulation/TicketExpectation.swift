@@ -24,8 +24,15 @@ public struct TicketExpectation: Sendable, Hashable, CustomStringConvertible {
 
     /// Creates an expectation.
     public init(
-        rule: String, subject: Subject? = nil, site: String? = nil, count: Int = 1, severity: Severity? = nil,
-        status: TicketStatus? = nil, escalationLevel: Int? = nil, occurrences: Int? = nil, line: Int = 0
+        rule: String,
+        subject: Subject? = nil,
+        site: String? = nil,
+        count: Int = 1,
+        severity: Severity? = nil,
+        status: TicketStatus? = nil,
+        escalationLevel: Int? = nil,
+        occurrences: Int? = nil,
+        line: Int = 0
     ) {
         self.rule = rule
         self.subject = subject

@@ -23,7 +23,11 @@ enum Publisher {
     ///   - client: A connected client.
     /// - Returns: The wall time taken, acknowledgements included.
     static func publish(
-        _ messages: [Paced], end: Duration?, speed: Speed, qos: QoS, client: MQTTClient
+        _ messages: [Paced],
+        end: Duration?,
+        speed: Speed,
+        qos: QoS,
+        client: MQTTClient
     ) async throws -> Duration {
         let clock = ContinuousClock()
         let began = clock.now

@@ -51,10 +51,15 @@ extension LinliSim {
             let limit = count
             let timeout = duration.flatMap(Duration.init(text:))
             let topics = topics
+            let broker = brokerOptions.broker
+            let file = file
             let recorded: Int
             do {
                 recorded = try await MQTTClient.withClient(configuration: configuration, logger: logger) { client in
                     for topic in topics { try await client.subscribe(topic, qos: .atLeastOnce) }
+                    FileHandle.standardError.write(
+                        Data("recording \(topics.joined(separator: ", ")) from \(broker) to \(file)\n".utf8)
+                    )
                     return try await withThrowingTaskGroup(of: Int?.self) { group in
                         group.addTask {
                             var written = 0

@@ -46,7 +46,12 @@ extension LinliSim {
             do {
                 elapsed = try await MQTTClient.withClient(configuration: configuration, logger: logger) { client in
                     try await Publisher.publish(
-                        paced, end: nil, speed: speed, qos: qos == 0 ? .atMostOnce : .atLeastOnce, client: client)
+                        paced,
+                        end: nil,
+                        speed: speed,
+                        qos: qos == 0 ? .atMostOnce : .atLeastOnce,
+                        client: client
+                    )
                 }
             } catch let error as MQTTError {
                 throw SimulatorError("\(error)")

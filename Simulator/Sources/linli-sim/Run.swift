@@ -41,15 +41,17 @@ extension LinliSim {
             let logger = brokerOptions.makeLogger()
             let (scenario, registry) = try input.load()
             let scenarioStart = start.flatMap(ScenarioStart.init(text:)) ?? scenario.start
-            let startTime = scenarioStart.resolve(now: WallClock.now())
+            let startTime = scenarioStart.resolve(now: WallClock.now(wholeSeconds: true))
             let seed = seed ?? scenario.seed
             let messages = ScenarioGenerator(scenario: scenario, registry: registry).messages(start: startTime, seed: seed)
             let paced = messages.map { Publisher.Paced(topic: $0.topic, payload: $0.payload, offset: $0.time - startTime) }
             let configuration = try brokerOptions.configuration()
 
             if !json {
-                print("scenario \(scenario.name): \(messages.count) messages over \(scenario.duration.shortText) from "
-                    + "\(RFC3339.format(startTime)), seed \(seed), speed \(speed), to \(brokerOptions.broker)")
+                print(
+                    "scenario \(scenario.name): \(messages.count) messages over \(scenario.duration.shortText) from "
+                        + "\(RFC3339.format(startTime)), seed \(seed), speed \(speed), to \(brokerOptions.broker)"
+                )
             }
             let elapsed: Duration
             do {

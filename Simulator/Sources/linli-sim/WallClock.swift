@@ -3,8 +3,9 @@ import LinliCore
 
 /// The wall clock, read only here in the executable.
 enum WallClock {
-    /// Now, as an event time.
-    static func now() -> EventTime {
-        EventTime(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    /// Now, as an event time; with `wholeSeconds`, truncated to the second (tidier scenario times).
+    static func now(wholeSeconds: Bool = false) -> EventTime {
+        let milliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        return EventTime(milliseconds: wholeSeconds ? milliseconds - milliseconds % 1000 : milliseconds)
     }
 }

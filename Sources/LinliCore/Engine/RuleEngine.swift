@@ -54,14 +54,14 @@ public struct RuleEngine: Sendable {
         let resolvers = rules.resolvedBy[typeIndex]
         let triggers = rules.triggeredBy[typeIndex]
         guard !resolvers.isEmpty || !triggers.isEmpty else { return updates }
-        let context = RuleContext(event: event, registry: registry)
+        var context = RuleContext(event: event, registry: registry)
         for ruleIndex in resolvers {
-            autoResolve(rules.rules[ruleIndex], context: context, into: &updates)
+            autoResolve(rules.rules[ruleIndex], context: &context, into: &updates)
         }
         for ruleIndex in triggers {
             let rule = rules.rules[ruleIndex]
-            if case .event(let matcher) = rule.trigger, matcher.matches(context) {
-                fire(rule, context: context, into: &updates)
+            if case .event(let matcher) = rule.trigger, matcher.matches(&context) {
+                fire(rule, context: &context, into: &updates)
             }
         }
         return updates
@@ -112,7 +112,7 @@ public struct RuleEngine: Sendable {
 
     // MARK: - Raising
 
-    private mutating func fire(_ rule: Rule, context: RuleContext, into updates: inout [TicketUpdate]) {
+    private mutating func fire(_ rule: Rule, context: inout RuleContext, into updates: inout [TicketUpdate]) {
         guard let subject = rule.subject(of: context) else { return }
         let event = context.event
         let key = DedupKey(rule: rule.id, site: event.site, subject: subject)
@@ -128,20 +128,20 @@ public struct RuleEngine: Sendable {
             updates.append(TicketUpdate(ticket: ticket, entry: entry))
             return
         }
-        let ticket = makeTicket(rule, key: key, context: context)
+        let ticket = makeTicket(rule, key: key, context: &context)
         unresolved[key] = ticket
         scheduleTimers(for: ticket)
         let entry = HistoryEntry(at: event.time, action: .opened, actor: actor, note: "event \(event.id)")
         updates.append(TicketUpdate(ticket: ticket, entry: entry))
     }
 
-    private mutating func makeTicket(_ rule: Rule, key: DedupKey, context: RuleContext) -> Ticket {
+    private mutating func makeTicket(_ rule: Rule, key: DedupKey, context: inout RuleContext) -> Ticket {
         let event = context.event
         let number = nextTicketNumber
         nextTicketNumber += 1
         return Ticket(
             id: TicketID.make(number), site: event.site, rule: rule.id, ruleVersion: rule.version,
-            title: rule.title.render(context), description: rule.description.render(context),
+            title: rule.title.render(&context), description: rule.description.render(&context),
             severity: rule.severity, team: rule.team, status: .open, subject: key.subject,
             location: context.device?.location ?? "", lat: context.device?.lat, long: context.device?.long,
             openedAt: event.time, updatedAt: event.time,
@@ -189,10 +189,10 @@ public struct RuleEngine: Sendable {
 
     // MARK: - Resolving
 
-    private mutating func autoResolve(_ rule: Rule, context: RuleContext, into updates: inout [TicketUpdate]) {
+    private mutating func autoResolve(_ rule: Rule, context: inout RuleContext, into updates: inout [TicketUpdate]) {
         guard case .event(let matcher) = rule.autoResolve, let subject = rule.subject(of: context) else { return }
         let key = DedupKey(rule: rule.id, site: context.event.site, subject: subject)
-        guard let ticket = unresolved[key], context.event.time >= ticket.lastEventAt, matcher.matches(context)
+        guard let ticket = unresolved[key], context.event.time >= ticket.lastEventAt, matcher.matches(&context)
         else { return }
         resolve(ticket, at: context.event.time, note: "cleared by event \(context.event.id)", into: &updates)
     }

@@ -57,10 +57,10 @@ public struct EventMatcher: Sendable {
     /// The condition, when there is one.
     public var condition: Condition<RuleContext>?
 
-    /// Whether `context`'s event matches.
+    /// Whether `context`'s event matches (`inout` only to pass the context without copying it).
     @inline(__always)
-    public func matches(_ context: RuleContext) -> Bool {
-        types.contains(context.event.type) && (condition?.evaluate(context) ?? true)
+    public func matches(_ context: inout RuleContext) -> Bool {
+        types.contains(context.event.type) && (condition?.evaluate(&context) ?? true)
     }
 }
 

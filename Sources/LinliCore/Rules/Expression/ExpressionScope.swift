@@ -41,17 +41,26 @@ public struct ExpressionScope<Context>: Sendable {
     ) {
         switch type {
         case .number:
-            define(name, number: { context in
-                if case .number(let value) = read(context) { value } else { nil }
-            })
+            define(
+                name,
+                number: { context in
+                    if case .number(let value) = read(context) { value } else { nil }
+                }
+            )
         case .string:
-            define(name, string: { context in
-                if case .string(let value) = read(context) { value } else { nil }
-            })
+            define(
+                name,
+                string: { context in
+                    if case .string(let value) = read(context) { value } else { nil }
+                }
+            )
         case .bool:
-            define(name, bool: { context in
-                if case .bool(let value) = read(context) { value } else { nil }
-            })
+            define(
+                name,
+                bool: { context in
+                    if case .bool(let value) = read(context) { value } else { nil }
+                }
+            )
         }
     }
 
