@@ -38,14 +38,19 @@ public struct Daemon: Sendable {
             metadata: [
                 "rules.count": "\(rules.rules.count)", "sites.count": "\(registry.sites.count)",
                 "store.path": "\(configuration.databasePath)",
-            ])
+            ]
+        )
     }
 
     /// The services in dependency order (shutdown runs in reverse).
     public func makeServices() -> [any Service] {
         let pipeline = IngestPipeline(
-            configuration: configuration, store: store, status: status, logger: logger,
-            makeProcessor: { [self] in try await makeProcessor() })
+            configuration: configuration,
+            store: store,
+            status: status,
+            logger: logger,
+            makeProcessor: { [self] in try await makeProcessor() }
+        )
         return [pipeline]
     }
 
@@ -66,7 +71,9 @@ public struct Daemon: Sendable {
             configuration: ServiceGroupConfiguration(
                 services: makeServices().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
                 gracefulShutdownSignals: gracefulShutdownSignals,
-                logger: logger))
+                logger: logger
+            )
+        )
     }
 
     /// Runs `group` until it stops, then closes the store.

@@ -45,7 +45,9 @@ extension DaemonConfiguration {
             values[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(.string(value), isSecret: false)
         }
         let file = try await FileProvider<YAMLSnapshot>(
-            filePath: FilePath(configFile ?? "Config/linli.yaml"), allowMissing: configFile == nil)
+            filePath: FilePath(configFile ?? "Config/linli.yaml"),
+            allowMissing: configFile == nil
+        )
         let reader = ConfigReader(providers: [
             InMemoryProvider(name: "command line", values: values),
             EnvironmentVariablesProvider().prefixKeys(with: "linli"),

@@ -29,7 +29,10 @@ public final class IngestPipeline: Service {
     ///   - logger: the service's logger.
     ///   - makeProcessor: builds the processor (rules, registry, restored tickets) when the service starts.
     public init(
-        configuration: DaemonConfiguration, store: TicketStore, status: DaemonStatus, logger: Logger,
+        configuration: DaemonConfiguration,
+        store: TicketStore,
+        status: DaemonStatus,
+        logger: Logger,
         makeProcessor: @escaping @Sendable () async throws -> EventProcessor
     ) {
         self.configuration = configuration
@@ -98,7 +101,8 @@ public final class IngestPipeline: Service {
             changes: output.updates.map { TicketChange(ticket: $0.ticket, newHistory: [$0.entry]) },
             deadLetters: output.deadLetters,
             seenEvents: output.seen,
-            engineState: [:])
+            engineState: [:]
+        )
         try await store.commit(batch)
         for update in output.updates where update.action != .occurred {
             logger.info(
@@ -106,19 +110,24 @@ public final class IngestPipeline: Service {
                 metadata: [
                     "ticket.id": "\(update.ticket.id)", "rule.id": "\(update.ticket.rule)",
                     "site.id": "\(update.ticket.site)", "ticket.severity": "\(update.ticket.severity.rawValue)",
-                ])
+                ]
+            )
         }
         for letter in output.deadLetters {
             logger.warning(
                 "event rejected",
-                metadata: ["mqtt.topic": "\(letter.topic)", "event.reject_reason": "\(letter.reason)"])
+                metadata: ["mqtt.topic": "\(letter.topic)", "event.reject_reason": "\(letter.reason)"]
+            )
         }
         status.record(output)
         output.removeAll()
     }
 
     /// Tells the engine about tickets changed by people (CLI, API) since `revision`.
-    private func pickUpExternalChanges(since revision: Int64, into processor: inout EventProcessor) async throws
+    private func pickUpExternalChanges(
+        since revision: Int64,
+        into processor: inout EventProcessor
+    ) async throws
         -> Int64
     {
         let (tickets, latest) = try await store.changesSince(revision: revision)

@@ -90,8 +90,11 @@ extension TicketStore {
             ticket.updatedAt = max(ticket.updatedAt, at)
             let entry = HistoryEntry(at: at, action: action, actor: actor, note: note)
             try Self.apply(
-                TicketChange(ticket: ticket, newHistory: [entry]), revision: Self.nextRevision(in: db), byEngine: false,
-                in: db)
+                TicketChange(ticket: ticket, newHistory: [entry]),
+                revision: Self.nextRevision(in: db),
+                byEngine: false,
+                in: db
+            )
             guard let stored = try Self.fetchTicket(id: id, includesHistory: true, in: db) else {
                 throw TicketStoreError.notFound(id)
             }

@@ -17,7 +17,8 @@ extension Linli.Rules {
     /// `linli rules check [DIR]`.
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate rules and site registries; print every error as file:line:column and exit non-zero.")
+            abstract: "Validate rules and site registries; print every error as file:line:column and exit non-zero."
+        )
 
         @OptionGroup var options: SharedOptions
         @Argument(help: "Rules directory (default: rules.dir from the configuration, Config/rules).")

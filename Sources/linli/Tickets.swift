@@ -43,7 +43,8 @@ extension Linli.Tickets {
     /// `linli tickets show ID`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show one ticket with its history and why it was raised.")
+            abstract: "Show one ticket with its history and why it was raised."
+        )
 
         @OptionGroup var options: SharedOptions
         @Argument(help: "Ticket id, e.g. T-000042.") var id: String
@@ -59,7 +60,9 @@ extension Linli.Tickets {
     /// `linli tickets ack ID`.
     struct Acknowledge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "ack", abstract: "Acknowledge an open ticket (stops its escalation).")
+            commandName: "ack",
+            abstract: "Acknowledge an open ticket (stops its escalation)."
+        )
 
         @OptionGroup var options: SharedOptions
         @Argument(help: "Ticket id.") var id: String

@@ -57,7 +57,8 @@ struct RuleEngineTests {
         var updates: [TicketUpdate] = []
         for minute in 0..<5 {
             updates += engine.process(
-                RuleFixtures.event(.binFill, device: "ZJ-B03-K", at: .seconds(minute * 60), data: EventData(fillPct: 95)))
+                RuleFixtures.event(.binFill, device: "ZJ-B03-K", at: .seconds(minute * 60), data: EventData(fillPct: 95))
+            )
         }
         #expect(updates.map(\.action) == [.opened, .occurred, .occurred, .occurred, .occurred])
         #expect(Set(updates.map(\.ticket.id)).count == 1)
@@ -84,12 +85,14 @@ struct RuleEngineTests {
         let first = engine.process(RuleFixtures.event(.binFill, device: "ZJ-B03-K", data: EventData(fillPct: 95)))
         #expect(engine.process(RuleFixtures.event(.binFill, device: "ZJ-B03-K", at: .seconds(60), data: EventData(fillPct: 21))).isEmpty)
         let resolved = engine.process(
-            RuleFixtures.event(.binFill, device: "ZJ-B03-K", at: .seconds(120), data: EventData(fillPct: 20)))
+            RuleFixtures.event(.binFill, device: "ZJ-B03-K", at: .seconds(120), data: EventData(fillPct: 20))
+        )
         #expect(resolved.map(\.action) == [.resolved])
         #expect(resolved.first?.ticket.resolution == "auto")
         #expect(resolved.first?.ticket.resolvedAt == RuleFixtures.t0 + .seconds(120))
         let again = engine.process(
-            RuleFixtures.event(.binFill, device: "ZJ-B03-K", at: .seconds(180), data: EventData(fillPct: 91)))
+            RuleFixtures.event(.binFill, device: "ZJ-B03-K", at: .seconds(180), data: EventData(fillPct: 91))
+        )
         #expect(again.map(\.action) == [.opened])
         #expect(again.first?.ticket.id != first.first?.ticket.id)
     }
@@ -120,7 +123,8 @@ struct RuleEngineTests {
     func residentSubject() throws {
         var engine = try RuleFixtures.engine()
         let updates = engine.process(
-            RuleFixtures.event(.careSOS, device: "ZJ-C-0012", data: EventData(resident: "R-0012")))
+            RuleFixtures.event(.careSOS, device: "ZJ-C-0012", data: EventData(resident: "R-0012"))
+        )
         #expect(updates.first?.ticket.subject == .resident("R-0012"))
         #expect(updates.first?.ticket.resident == "R-0012")
         #expect(updates.first?.ticket.device == nil)
@@ -158,7 +162,8 @@ struct EscalationTests {
     func stopsOnAcknowledgement() throws {
         var engine = try RuleFixtures.engine()
         var ticket = try #require(
-            engine.process(RuleFixtures.event(.careSOS, device: "ZJ-C-0012", data: EventData(resident: "R-0012"))).first?.ticket)
+            engine.process(RuleFixtures.event(.careSOS, device: "ZJ-C-0012", data: EventData(resident: "R-0012"))).first?.ticket
+        )
         _ = engine.advance(to: RuleFixtures.t0 + .seconds(301))
         ticket.status = .acknowledged
         ticket.acknowledgedAt = RuleFixtures.t0 + .seconds(400)
@@ -172,7 +177,8 @@ struct EscalationTests {
         var engine = try RuleFixtures.engine()
         _ = engine.process(RuleFixtures.event(.gateForced, device: "ZJ-G01"))
         let updates = engine.process(
-            RuleFixtures.event(.binFill, device: "ZJ-B03-K", at: .seconds(600), data: EventData(fillPct: 95)))
+            RuleFixtures.event(.binFill, device: "ZJ-B03-K", at: .seconds(600), data: EventData(fillPct: 95))
+        )
         #expect(updates.map(\.action) == [.escalated, .opened])
     }
 

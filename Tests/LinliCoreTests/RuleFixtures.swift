@@ -21,14 +21,23 @@ enum RuleFixtures {
     /// A site with one device of each kind and a resident who lives alone.
     static let registry = SiteRegistry(sites: [
         Site(
-            id: "zijing", name: "Zijing Compound", timeZone: "Asia/Shanghai",
+            id: "zijing",
+            name: "Zijing Compound",
+            timeZone: "Asia/Shanghai",
             devices: [
-                Device(id: "ZJ-B03-K", kind: .bin, location: "Building 3, kitchen-waste station", lat: 34.7466,
-                    long: 113.6839, stream: "kitchen"),
+                Device(
+                    id: "ZJ-B03-K",
+                    kind: .bin,
+                    location: "Building 3, kitchen-waste station",
+                    lat: 34.7466,
+                    long: 113.6839,
+                    stream: "kitchen"
+                ),
                 Device(id: "ZJ-G01", kind: .gate, location: "North gate"),
                 Device(id: "ZJ-C-0012", kind: .care, location: "Building 5, unit 2", resident: "R-0012"),
             ],
-            residents: [Resident(id: "R-0012", livingAlone: true, checkinBy: 600)])
+            residents: [Resident(id: "R-0012", livingAlone: true, checkinBy: 600)]
+        )
     ])
 
     /// 2026-11-27T00:00:00Z.
@@ -36,11 +45,20 @@ enum RuleFixtures {
 
     /// An event at `t0 + offset`, with a fresh id unless given.
     static func event(
-        _ type: EventType, device: String, at offset: Duration = .zero, data: EventData = EventData(),
+        _ type: EventType,
+        device: String,
+        at offset: Duration = .zero,
+        data: EventData = EventData(),
         id: String? = nil
     ) -> Event {
         Event(
-            id: id ?? UUID().uuidString, site: "zijing", device: device, type: type, time: t0 + offset, data: data)
+            id: id ?? UUID().uuidString,
+            site: "zijing",
+            device: device,
+            type: type,
+            time: t0 + offset,
+            data: data
+        )
     }
 
     /// A fresh engine with the shipped rules.

@@ -67,7 +67,9 @@ final class DaemonHarness: Sendable {
 
     /// Polls `condition` every 20 ms for up to `timeout`.
     func waitUntil(
-        _ what: String, timeout: Duration = .seconds(15), _ condition: @Sendable () async throws -> Bool
+        _ what: String,
+        timeout: Duration = .seconds(15),
+        _ condition: @Sendable () async throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

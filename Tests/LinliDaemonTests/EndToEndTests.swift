@@ -9,7 +9,12 @@ import TicketStore
 struct EndToEndTests {
     static let now = EventTime(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
 
-    static func event(_ type: EventType, device: String, data: EventData = EventData(), id: String = UUID().uuidString)
+    static func event(
+        _ type: EventType,
+        device: String,
+        data: EventData = EventData(),
+        id: String = UUID().uuidString
+    )
         -> Event
     {
         Event(id: id, site: "zijing", device: device, type: type, time: now, data: data)
@@ -96,8 +101,14 @@ struct EndToEndTests {
         let time = EventTime(milliseconds: WallClock.now().milliseconds - 300_000 + 1_500)
         try await harness.publish(events: [
             Event(id: "sos-1", site: "zijing", device: "ZJ-C-0012", type: .careSOS, time: time, data: EventData(resident: "R-0012")),
-            Event(id: "fall-1", site: "zijing", device: "ZJ-C-0012", type: .careFall, time: time,
-                data: EventData(confidence: 0.9, resident: "R-0012")),
+            Event(
+                id: "fall-1",
+                site: "zijing",
+                device: "ZJ-C-0012",
+                type: .careFall,
+                time: time,
+                data: EventData(confidence: 0.9, resident: "R-0012")
+            ),
         ])
         let store = harness.daemon.store
         try await harness.waitUntil("both tickets exist") { try await store.count(matching: TicketFilter()) == 2 }

@@ -108,9 +108,9 @@ struct MQTTClientTests {
         let logger = makeTestLogger("drain")
         let arrived = Atomic<Int>(0)
 
-        let drained = try await MQTTClient.withClient(
-            configuration: configuration, logger: logger, onReceive: { _ in arrived.add(1, ordering: .relaxed) }
-        ) { subscriber in
+        let countArrival: MQTTClient.ReceiveHook = { _ in arrived.add(1, ordering: .relaxed) }
+        let drained = try await MQTTClient.withClient(configuration: configuration, logger: logger, onReceive: countArrival) {
+            subscriber in
             try await subscriber.subscribe(topic, qos: .atLeastOnce)
             try await MQTTClient.withClient(configuration: configuration, logger: logger) { publisher in
                 for index in 0..<count {
@@ -145,14 +145,11 @@ struct MQTTClientTests {
         let logger = makeTestLogger("hook")
         let journal = Mutex<[UInt64]>([])
 
-        let received = try await MQTTClient.withClient(
-            configuration: configuration,
-            logger: logger,
-            onReceive: { message in
-                journal.withLock { $0.append(message.sequence) }
-                message.tag = message.sequence * 10
-            }
-        ) { subscriber in
+        let record: MQTTClient.ReceiveHook = { message in
+            journal.withLock { $0.append(message.sequence) }
+            message.tag = message.sequence * 10
+        }
+        let received = try await MQTTClient.withClient(configuration: configuration, logger: logger, onReceive: record) { subscriber in
             try await subscriber.subscribe(topic, qos: .atLeastOnce)
             try await MQTTClient.withClient(configuration: MQTTConfiguration(url: broker.url), logger: logger) { publisher in
                 for index in 0..<count {

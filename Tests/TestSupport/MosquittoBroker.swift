@@ -202,7 +202,7 @@ public final class MosquittoBroker: Sendable {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
 
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var child: pid_t = 0
         let result = posix_spawn(&child, arguments[0], &actions, &attributes, &argv, environ)
         guard result == 0 else {

@@ -1,4 +1,3 @@
-
 /// The JSON Lines capture format of `cli.md`, read and written by `linli-sim record` / `replay` and
 /// `linli replay`.
 ///

@@ -1,4 +1,3 @@
-
 /// One message of a JSON Lines capture (`cli.md`): its topic, payload bytes and, optionally, when it was
 /// received.
 public struct CaptureLine: Sendable, Hashable {

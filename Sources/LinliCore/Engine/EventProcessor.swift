@@ -22,7 +22,10 @@ public struct EventProcessor: Sendable {
     ///   - receivedAt: when it arrived (wall clock in live mode), for the dead letter.
     ///   - output: where results accumulate.
     public mutating func ingest(
-        topic: String, payload: [UInt8], receivedAt: EventTime, into output: inout ProcessorOutput
+        topic: String,
+        payload: [UInt8],
+        receivedAt: EventTime,
+        into output: inout ProcessorOutput
     ) {
         let event: Event
         do {
@@ -30,8 +33,13 @@ public struct EventProcessor: Sendable {
         } catch {
             output.reject(
                 DeadLetter(
-                    topic: topic, reason: error.reason, detail: error.description, payload: payload,
-                    receivedAt: receivedAt))
+                    topic: topic,
+                    reason: error.reason,
+                    detail: error.description,
+                    payload: payload,
+                    receivedAt: receivedAt
+                )
+            )
             return
         }
         apply(event, into: &output)

@@ -34,7 +34,10 @@ public struct RuleEngine: Sendable {
     ///   - unresolved: tickets not yet resolved, restored from the store; their escalations are rescheduled.
     ///   - now: the engine's starting clock.
     public init(
-        rules: RuleSet, registry: SiteRegistry, nextTicketNumber: Int = 1, unresolved: [Ticket] = [],
+        rules: RuleSet,
+        registry: SiteRegistry,
+        nextTicketNumber: Int = 1,
+        unresolved: [Ticket] = [],
         now: EventTime = EventTime(milliseconds: 0)
     ) {
         self.rules = rules
@@ -140,13 +143,27 @@ public struct RuleEngine: Sendable {
         let number = nextTicketNumber
         nextTicketNumber += 1
         return Ticket(
-            id: TicketID.make(number), site: event.site, rule: rule.id, ruleVersion: rule.version,
-            title: rule.title.render(&context), description: rule.description.render(&context),
-            severity: rule.severity, team: rule.team, status: .open, subject: key.subject,
-            location: context.device?.location ?? "", lat: context.device?.lat, long: context.device?.long,
-            openedAt: event.time, updatedAt: event.time,
-            ackDueAt: rule.ackWithin.map { event.time + $0 }, resolveDueAt: rule.resolveWithin.map { event.time + $0 },
-            occurrences: 1, lastEventAt: event.time, evidence: [event.id])
+            id: TicketID.make(number),
+            site: event.site,
+            rule: rule.id,
+            ruleVersion: rule.version,
+            title: rule.title.render(&context),
+            description: rule.description.render(&context),
+            severity: rule.severity,
+            team: rule.team,
+            status: .open,
+            subject: key.subject,
+            location: context.device?.location ?? "",
+            lat: context.device?.lat,
+            long: context.device?.long,
+            openedAt: event.time,
+            updatedAt: event.time,
+            ackDueAt: rule.ackWithin.map { event.time + $0 },
+            resolveDueAt: rule.resolveWithin.map { event.time + $0 },
+            occurrences: 1,
+            lastEventAt: event.time,
+            evidence: [event.id]
+        )
     }
 
     private mutating func restore(_ ticket: Ticket) {
@@ -205,7 +222,10 @@ public struct RuleEngine: Sendable {
     }
 
     private mutating func resolve(
-        _ ticket: Ticket, at time: EventTime, note: String, into updates: inout [TicketUpdate]
+        _ ticket: Ticket,
+        at time: EventTime,
+        note: String,
+        into updates: inout [TicketUpdate]
     ) {
         var ticket = ticket
         ticket.status = .resolved

@@ -22,7 +22,12 @@ public struct Event: Sendable, Hashable {
 
     /// Creates an event from parts already validated (tests, the simulator).
     public init(
-        id: String, site: String, device: String, type: EventType, time: EventTime, data: EventData = EventData()
+        id: String,
+        site: String,
+        device: String,
+        type: EventType,
+        time: EventTime,
+        data: EventData = EventData()
     ) {
         self.id = id
         self.source = "/sites/\(site)/devices/\(device)"

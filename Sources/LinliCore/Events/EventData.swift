@@ -33,9 +33,18 @@ public struct EventData: Sendable, Hashable {
 
     /// Creates empty data; set the fields the event type carries.
     public init(
-        fillPct: Double? = nil, expected: String? = nil, detected: String? = nil, confidence: Double? = nil,
-        celsius: Double? = nil, batteryPct: Double? = nil, credential: String? = nil, direction: String? = nil,
-        resident: String? = nil, reason: String? = nil, state: String? = nil, method: String? = nil,
+        fillPct: Double? = nil,
+        expected: String? = nil,
+        detected: String? = nil,
+        confidence: Double? = nil,
+        celsius: Double? = nil,
+        batteryPct: Double? = nil,
+        credential: String? = nil,
+        direction: String? = nil,
+        resident: String? = nil,
+        reason: String? = nil,
+        state: String? = nil,
+        method: String? = nil,
         room: String? = nil
     ) {
         self.fillPct = fillPct

@@ -55,10 +55,22 @@ struct RuleLoader {
             return nil
         }
         let rule = Rule(
-            id: id, name: name ?? id, summary: summary ?? "", version: Self.version(of: node),
-            subject: subject, severity: severity, team: team, ackWithin: sla.ack, resolveWithin: sla.resolve,
-            trigger: trigger, autoResolve: autoResolve, escalation: escalation, title: title,
-            description: description ?? Self.emptyTemplate, origin: "\(reader.file):\(node.line)")
+            id: id,
+            name: name ?? id,
+            summary: summary ?? "",
+            version: Self.version(of: node),
+            subject: subject,
+            severity: severity,
+            team: team,
+            ackWithin: sla.ack,
+            resolveWithin: sla.resolve,
+            trigger: trigger,
+            autoResolve: autoResolve,
+            escalation: escalation,
+            title: title,
+            description: description ?? Self.emptyTemplate,
+            origin: "\(reader.file):\(node.line)"
+        )
         return (rule, fields.node("id") ?? node)
     }
 
@@ -135,7 +147,8 @@ struct RuleLoader {
 
     /// `event:` (a type, a list, or `any`) and an optional `when:` condition.
     private func loadMatcher(
-        _ pairs: [(key: String, keyNode: YAMLReader.Node, value: YAMLReader.Node)], owner: YAMLReader.Node,
+        _ pairs: [(key: String, keyNode: YAMLReader.Node, value: YAMLReader.Node)],
+        owner: YAMLReader.Node,
         what: String
     ) -> EventMatcher? {
         let fields = YAMLFields(pairs: pairs, owner: owner, reader: reader, what: what)

@@ -15,8 +15,12 @@ public struct Site: Sendable, Hashable {
 
     /// Creates a site.
     public init(
-        id: String, name: String, timeZone: String, acceptUnregistered: Bool = false,
-        devices: [Device] = [], residents: [Resident] = []
+        id: String,
+        name: String,
+        timeZone: String,
+        acceptUnregistered: Bool = false,
+        devices: [Device] = [],
+        residents: [Resident] = []
     ) {
         self.id = id
         self.name = name
@@ -46,8 +50,13 @@ public struct Device: Sendable, Hashable {
 
     /// Creates a device.
     public init(
-        id: String, kind: DeviceKind, location: String, lat: Double? = nil, long: Double? = nil,
-        stream: String? = nil, resident: String? = nil
+        id: String,
+        kind: DeviceKind,
+        location: String,
+        lat: Double? = nil,
+        long: Double? = nil,
+        stream: String? = nil,
+        resident: String? = nil
     ) {
         self.id = id
         self.kind = kind

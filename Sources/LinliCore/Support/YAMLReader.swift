@@ -149,7 +149,9 @@ public final class YAMLReader {
 
     /// The node as a string that must be one of `allowed`; reports otherwise.
     public func oneOf<Value: RawRepresentable & CaseIterable>(
-        _ node: Node, _ type: Value.Type, what: String
+        _ node: Node,
+        _ type: Value.Type,
+        what: String
     ) -> Value? where Value.RawValue == String {
         guard let text = string(node, what: what) else { return nil }
         guard let value = Value(rawValue: text) else {
@@ -162,7 +164,9 @@ public final class YAMLReader {
 
     /// Reports every key of `pairs` not in `known`, so a misspelt key never passes silently.
     public func rejectUnknownKeys(
-        _ pairs: [(key: String, keyNode: Node, value: Node)], known: Set<String>, what: String
+        _ pairs: [(key: String, keyNode: Node, value: Node)],
+        known: Set<String>,
+        what: String
     ) {
         for pair in pairs where !known.contains(pair.key) {
             let expected = known.sorted().joined(separator: ", ")

@@ -72,12 +72,31 @@ public struct Ticket: Sendable, Hashable, Identifiable {
 
     /// Creates a ticket with every field given.
     public init(
-        id: String, site: String, rule: String, ruleVersion: String, title: String, description: String,
-        severity: Severity, team: String, status: TicketStatus = .open, subject: Subject, location: String,
-        lat: Double? = nil, long: Double? = nil, openedAt: EventTime, updatedAt: EventTime,
-        ackDueAt: EventTime? = nil, resolveDueAt: EventTime? = nil, acknowledgedAt: EventTime? = nil,
-        resolvedAt: EventTime? = nil, resolution: String? = nil, escalationLevel: Int = 0,
-        occurrences: Int = 1, lastEventAt: EventTime, evidence: [String] = [], history: [HistoryEntry] = []
+        id: String,
+        site: String,
+        rule: String,
+        ruleVersion: String,
+        title: String,
+        description: String,
+        severity: Severity,
+        team: String,
+        status: TicketStatus = .open,
+        subject: Subject,
+        location: String,
+        lat: Double? = nil,
+        long: Double? = nil,
+        openedAt: EventTime,
+        updatedAt: EventTime,
+        ackDueAt: EventTime? = nil,
+        resolveDueAt: EventTime? = nil,
+        acknowledgedAt: EventTime? = nil,
+        resolvedAt: EventTime? = nil,
+        resolution: String? = nil,
+        escalationLevel: Int = 0,
+        occurrences: Int = 1,
+        lastEventAt: EventTime,
+        evidence: [String] = [],
+        history: [HistoryEntry] = []
     ) {
         self.id = id
         self.site = site
