@@ -49,7 +49,7 @@ public struct Daemon: Sendable {
             store: store,
             status: status,
             logger: logger,
-            makeProcessor: { [self] in try await makeProcessor() }
+            makeSession: { [self] in try await makeSession() }
         )
         return [pipeline]
     }
@@ -83,16 +83,9 @@ public struct Daemon: Sendable {
         logger.info("stopped")
     }
 
-    /// Builds the processor: engine with rules, registry and the store's unresolved tickets, and the
-    /// redelivery memory restored from the store.
-    public func makeProcessor() async throws -> EventProcessor {
-        let unresolved = try await store.unresolvedTickets()
-        let next = try await store.maxTicketNumber() + 1
-        let engine = RuleEngine(rules: rules, registry: registry, nextTicketNumber: next, unresolved: unresolved)
-        var deduplicator = EventDeduplicator(capacity: configuration.deduplicationCapacity)
-        for seen in try await store.seenEvents(since: EventTime(milliseconds: 0)).suffix(configuration.deduplicationCapacity) {
-            _ = deduplicator.insert(source: seen.source, id: seen.id)
-        }
-        return EventProcessor(engine: engine, deduplicator: deduplicator)
+    /// Restores the processing session from the store.
+    public func makeSession() async throws -> ProcessingSession {
+        try await ProcessingSession.restore(
+            rules: rules, registry: registry, store: store, deduplicationCapacity: configuration.deduplicationCapacity)
     }
 }

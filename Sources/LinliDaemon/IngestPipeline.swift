@@ -1,5 +1,5 @@
 import AsyncAlgorithms
-public import LinliCore
+import LinliCore
 public import Logging
 import Mosquitto
 public import ServiceLifecycle
@@ -8,7 +8,7 @@ public import TicketStore
 /// The daemon's heart: receives messages from the broker, runs them through the ``EventProcessor`` and
 /// commits what they produce, one transaction per batch (group commit).
 ///
-/// The processor (and so all rule-engine state) has one owner: this service's `run()`; nothing else
+/// The session (and so all rule-engine state) has one owner: this service's `run()`; nothing else
 /// touches it, so there is no de-duplication race. A tick on the wall clock advances the engine (so
 /// escalations fire without waiting for an event) and picks up acknowledgements and resolutions made
 /// by other processes through the store.
@@ -19,7 +19,7 @@ public final class IngestPipeline: Service {
     private let store: TicketStore
     private let logger: Logger
     private let status: DaemonStatus
-    private let makeProcessor: @Sendable () async throws -> EventProcessor
+    private let makeSession: @Sendable () async throws -> ProcessingSession
 
     /// Creates the service.
     /// - Parameters:
@@ -27,19 +27,19 @@ public final class IngestPipeline: Service {
     ///   - store: where tickets, dead letters and seen events go.
     ///   - status: shared counters and health, read by the HTTP side and tests.
     ///   - logger: the service's logger.
-    ///   - makeProcessor: builds the processor (rules, registry, restored tickets) when the service starts.
+    ///   - makeSession: restores the processing session (rules, registry, tickets) when the service starts.
     public init(
         configuration: DaemonConfiguration,
         store: TicketStore,
         status: DaemonStatus,
         logger: Logger,
-        makeProcessor: @escaping @Sendable () async throws -> EventProcessor
+        makeSession: @escaping @Sendable () async throws -> ProcessingSession
     ) {
         self.configuration = configuration
         self.store = store
         self.status = status
         self.logger = logger
-        self.makeProcessor = makeProcessor
+        self.makeSession = makeSession
     }
 
     private enum Input: Sendable {
@@ -50,7 +50,7 @@ public final class IngestPipeline: Service {
     /// Connects, subscribes and processes until graceful shutdown; then stops receiving, drains what was
     /// buffered, commits it and returns.
     public func run() async throws {
-        var processor = try await makeProcessor()
+        var session = try await makeSession()
         var revision = try await store.currentRevision()
         let mqtt = try MQTTConfiguration(daemon: configuration.mqtt)
         logger.info("connecting to broker", metadata: ["mqtt.broker": "\(mqtt.host):\(mqtt.port)"])
@@ -65,21 +65,20 @@ public final class IngestPipeline: Service {
             let ticks = AsyncTimerSequence(interval: configuration.tickInterval, clock: .continuous)
                 .cancelOnGracefulShutdown()
             let inputs = merge(batches.map { Input.messages($0) }, ticks.map { _ in Input.tick })
-            var output = ProcessorOutput()
             try await withGracefulShutdownHandler {
                 for await input in inputs {
                     switch input {
                     case .messages(let messages):
                         let now = WallClock.now()
                         for message in messages {
-                            processor.ingest(topic: message.topic, payload: message.payload, receivedAt: now, into: &output)
+                            session.ingest(topic: message.topic, payload: message.payload, receivedAt: now)
                         }
                     case .tick:
                         status.setBrokerConnected(client.isConnected)
-                        processor.advance(to: WallClock.now(), into: &output)
-                        revision = try await pickUpExternalChanges(since: revision, into: &processor)
+                        session.advance(to: WallClock.now())
+                        revision = try await pickUpExternalChanges(since: revision, into: &session)
                     }
-                    try await commit(&output)
+                    try await commit(&session)
                     if Task.isCancelled { break }
                 }
             } onGracefulShutdown: {
@@ -90,20 +89,9 @@ public final class IngestPipeline: Service {
         logger.info("ingest stopped")
     }
 
-    /// Persists a batch's results in one transaction and logs ticket lifecycle changes.
-    private func commit(_ output: inout ProcessorOutput) async throws {
-        guard !output.isEmpty else {
-            status.record(output)
-            output.removeAll()
-            return
-        }
-        let batch = IngestBatch(
-            changes: output.updates.map { TicketChange(ticket: $0.ticket, newHistory: [$0.entry]) },
-            deadLetters: output.deadLetters,
-            seenEvents: output.seen,
-            engineState: [:]
-        )
-        try await store.commit(batch)
+    /// Commits the session's pending results in one transaction and logs ticket lifecycle changes.
+    private func commit(_ session: inout ProcessingSession) async throws {
+        let output = try await session.commit()
         for update in output.updates where update.action != .occurred {
             logger.info(
                 "ticket \(update.action.rawValue)",
@@ -120,19 +108,18 @@ public final class IngestPipeline: Service {
             )
         }
         status.record(output)
-        output.removeAll()
     }
 
     /// Tells the engine about tickets changed by people (CLI, API) since `revision`.
     private func pickUpExternalChanges(
         since revision: Int64,
-        into processor: inout EventProcessor
+        into session: inout ProcessingSession
     ) async throws
         -> Int64
     {
         let (tickets, latest) = try await store.changesSince(revision: revision)
         for ticket in tickets {
-            processor.engine.apply(external: ticket)
+            session.apply(external: ticket)
         }
         return latest
     }
