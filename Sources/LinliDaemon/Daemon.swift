@@ -86,6 +86,10 @@ public struct Daemon: Sendable {
     /// Restores the processing session from the store.
     public func makeSession() async throws -> ProcessingSession {
         try await ProcessingSession.restore(
-            rules: rules, registry: registry, store: store, deduplicationCapacity: configuration.deduplicationCapacity)
+            rules: rules,
+            registry: registry,
+            store: store,
+            deduplicationCapacity: configuration.deduplicationCapacity
+        )
     }
 }

@@ -22,7 +22,10 @@ public struct ProcessingSession: Sendable {
     ///   - store: the ticket store.
     ///   - deduplicationCapacity: how many applied event ids to remember.
     public static func restore(
-        rules: RuleSet, registry: SiteRegistry, store: TicketStore, deduplicationCapacity: Int
+        rules: RuleSet,
+        registry: SiteRegistry,
+        store: TicketStore,
+        deduplicationCapacity: Int
     ) async throws -> ProcessingSession {
         let unresolved = try await store.unresolvedTickets()
         let next = try await store.maxTicketNumber() + 1
@@ -65,7 +68,9 @@ public struct ProcessingSession: Sendable {
                 changes: output.updates.map(TicketChange.init),
                 deadLetters: output.deadLetters,
                 seenEvents: output.seen,
-                engineState: [:]))
+                engineState: [:]
+            )
+        )
         return output
     }
 }
