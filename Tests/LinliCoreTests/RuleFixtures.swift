@@ -40,7 +40,7 @@ enum RuleFixtures {
         )
     ])
 
-    /// 2026-11-27T00:00:00Z.
+    /// 2026-12-02T00:00:00Z (08:00 in Zhengzhou).
     static let t0 = EventTime(seconds: 1_796_169_600)
 
     /// An event at `t0 + offset`, with a fresh id unless given.
@@ -61,8 +61,13 @@ enum RuleFixtures {
         )
     }
 
-    /// A fresh engine with the shipped rules.
-    static func engine() throws -> RuleEngine {
-        RuleEngine(rules: try shippedRules(), registry: registry)
+    /// The single-event rules of the catalogue.
+    static let singleEventRules = ["bin-full", "bin-overheat", "gate-forced", "battery-low", "care-sos", "care-fall"]
+
+    /// A fresh engine with some of the shipped rules (by default the single-event ones, so tests of them
+    /// are not disturbed by absence rules firing as time passes).
+    static func engine(rules ids: [String] = singleEventRules, registry: SiteRegistry = registry) throws -> RuleEngine {
+        let all = try shippedRules()
+        return RuleEngine(rules: RuleSet(rules: ids.compactMap { all[$0] }), registry: registry)
     }
 }

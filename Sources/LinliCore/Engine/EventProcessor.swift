@@ -8,23 +8,43 @@ public struct EventProcessor: Sendable {
     public var engine: RuleEngine
     /// Memory of applied events.
     public var deduplicator: EventDeduplicator
+    /// How late (behind the engine's clock) an event may be and still be applied.
+    public var lateness: Duration
+    /// How far ahead of the wall clock (live mode only) an event may be; `nil` accepts any future time.
+    public var futureTolerance: Duration?
 
     /// Creates a processor.
-    public init(engine: RuleEngine, deduplicator: EventDeduplicator = EventDeduplicator()) {
+    /// - Parameters:
+    ///   - engine: the rule engine.
+    ///   - deduplicator: memory of applied events.
+    ///   - lateness: events older than the engine's clock minus this are rejected as `too_late`.
+    ///   - futureTolerance: events further ahead than this are rejected as `too_early`.
+    public init(
+        engine: RuleEngine,
+        deduplicator: EventDeduplicator = EventDeduplicator(),
+        lateness: Duration = .seconds(3600),
+        futureTolerance: Duration? = .seconds(300)
+    ) {
         self.engine = engine
         self.deduplicator = deduplicator
+        self.lateness = lateness
+        self.futureTolerance = futureTolerance
     }
 
-    /// Decodes one message and applies it; a bad one becomes a dead letter, a redelivered one is counted.
+    /// Decodes one message and applies it; a bad, too late or too early one becomes a dead letter, a
+    /// redelivered one is counted.
     /// - Parameters:
     ///   - topic: the MQTT topic.
     ///   - payload: the raw payload.
-    ///   - receivedAt: when it arrived (wall clock in live mode), for the dead letter.
+    ///   - receivedAt: when it arrived, for the dead letter.
+    ///   - wallClock: the wall clock in live mode, the reference for events from the future; `nil` in replay
+    ///     and event-clock mode, where any future time is accepted (the clock follows the events).
     ///   - output: where results accumulate.
     public mutating func ingest(
         topic: String,
         payload: [UInt8],
         receivedAt: EventTime,
+        wallClock: EventTime? = nil,
         into output: inout ProcessorOutput
     ) {
         let event: Event
@@ -32,17 +52,27 @@ public struct EventProcessor: Sendable {
             event = try Event(topic: topic, payload: payload, registry: engine.registry)
         } catch {
             output.reject(
-                DeadLetter(
-                    topic: topic,
-                    reason: error.reason,
-                    detail: error.description,
-                    payload: payload,
-                    receivedAt: receivedAt
-                )
+                DeadLetter(topic: topic, reason: error.reason, detail: error.description, payload: payload, receivedAt: receivedAt)
+            )
+            return
+        }
+        if let problem = timeliness(of: event, wallClock: wallClock) {
+            output.reject(
+                DeadLetter(topic: topic, reason: problem.reason, detail: problem.detail, payload: payload, receivedAt: receivedAt)
             )
             return
         }
         apply(event, into: &output)
+    }
+
+    /// Why an event is too late or too early to apply, if it is.
+    func timeliness(of event: Event, wallClock: EventTime?) -> (reason: String, detail: String)? {
+        let clock = engine.now
+        if engine.epoch != nil, event.time < clock - lateness {
+            return ("too_late", "time \(event.time) is more than \(lateness.shortText) behind the engine's clock (\(clock))")
+        }
+        guard let futureTolerance, let reference = wallClock, event.time > reference + futureTolerance else { return nil }
+        return ("too_early", "time \(event.time) is more than \(futureTolerance.shortText) ahead of the clock (\(reference))")
     }
 
     /// Applies one decoded event.
@@ -57,8 +87,9 @@ public struct EventProcessor: Sendable {
     }
 
     /// Moves the engine's clock on (live mode: the wall clock), collecting what fires.
-    public mutating func advance(to time: EventTime, into output: inout ProcessorOutput) {
-        output.updates += engine.advance(to: time)
+    /// - Parameter late: the timers fire after the fact (catching up after a restart).
+    public mutating func advance(to time: EventTime, late: Bool = false, into output: inout ProcessorOutput) {
+        output.updates += engine.advance(to: time, late: late)
     }
 }
 

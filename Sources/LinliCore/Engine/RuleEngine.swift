@@ -1,52 +1,73 @@
 /// Decides which tickets to open, add occurrences to, escalate or resolve.
 ///
-/// A value type with no I/O and no clock: feed events in order with ``process(_:)``, move time on with
-/// ``advance(to:)``, and persist the returned ``TicketUpdate``s. Replaying the same events gives the same
-/// decisions. Its state has one owner (the daemon's pipeline, or a replay), so there is no de-duplication race.
+/// A value type with no I/O and no clock: feed events with ``process(_:)``, move time on with
+/// ``advance(to:late:)``, and persist the returned ``TicketUpdate``s together with ``takeStateChanges()``.
+/// Replaying the same events gives the same decisions, however they are batched. Its state has one owner
+/// (the daemon's pipeline, or a replay), so there is no de-duplication race.
 ///
 /// ```swift
 /// var engine = RuleEngine(rules: rules, registry: registry)
-/// let updates = engine.process(event)        // open / occurred / resolved
-/// let later = engine.advance(to: event.time + .seconds(600))   // escalations
+/// let updates = engine.process(event)                               // open / occurred / resolved
+/// let later = engine.advance(to: event.time + .seconds(600))        // escalations, absences, deadlines
 /// ```
 ///
-/// Per event, only rules whose trigger or auto-resolve can match its type are looked at (``RuleSet``'s
-/// per-type index), and per-subject state is in hash maps, so the cost does not grow with the number of
-/// rules or subjects.
+/// Rules run in event time. Per event, only rules whose trigger or auto-resolve can match its type are
+/// looked at (``RuleSet``'s per-type index); per-subject state is in hash maps and timers in a priority
+/// queue, so the cost of an event does not grow with the number of rules or subjects.
+///
+/// An event older than the engine's clock (out of order, within the processor's lateness) is still applied:
+/// windows insert it in time order, signs of life keep the latest time, and an auto-resolving event only
+/// resolves a ticket whose last trigger is not later than it.
 public struct RuleEngine: Sendable {
     /// The rules in force.
-    public private(set) var rules: RuleSet
+    public internal(set) var rules: RuleSet
     /// The registry in force.
-    public private(set) var registry: SiteRegistry
-    /// The engine's clock: the latest event time or advance seen.
-    public private(set) var now: EventTime
+    public internal(set) var registry: SiteRegistry
+    /// The engine's clock: the latest event time or advance seen (0 before the first).
+    public internal(set) var now: EventTime
+    /// When the engine first knew the time: absence and daily-deadline rules watch from then.
+    public internal(set) var epoch: EventTime?
     /// The number the next ticket gets.
-    public private(set) var nextTicketNumber: Int
+    public internal(set) var nextTicketNumber: Int
     /// Unresolved tickets by de-duplication key (history omitted).
-    public private(set) var unresolved: [DedupKey: Ticket] = [:]
-    private var timers = TimerQueue()
+    public internal(set) var unresolved: [DedupKey: Ticket] = [:]
+    var states: [DedupKey: SubjectState] = [:]
+    var timers = TimerQueue()
+    /// Absence, quiet and opening timers pending (at most one per purpose).
+    var armed: Set<TimerQueue.Purpose> = []
+    /// Daily deadlines pending, with the start of their local day.
+    var dailyDue: [DedupKey: (start: EventTime, deadline: EventTime)] = [:]
+    /// Keys whose state changed since ``takeStateChanges()``.
+    var dirty: Set<DedupKey> = []
+    var clockDirty = false
+    let lookup: RegistryLookup
 
-    /// Creates an engine.
+    /// Creates an engine, optionally restoring it.
     /// - Parameters:
     ///   - rules: the rules in force.
     ///   - registry: the site registry.
     ///   - nextTicketNumber: the number of the next ticket (one past the store's highest).
-    ///   - unresolved: tickets not yet resolved, restored from the store; their escalations are rescheduled.
-    ///   - now: the engine's starting clock.
+    ///   - unresolved: tickets not yet resolved, restored from the store.
+    ///   - state: the blobs of a previous ``takeStateChanges()`` (windows, deadlines, last-seen times, clock).
     public init(
         rules: RuleSet,
         registry: SiteRegistry,
         nextTicketNumber: Int = 1,
         unresolved: [Ticket] = [],
-        now: EventTime = EventTime(milliseconds: 0)
+        state: [String: [UInt8]] = [:]
     ) {
         self.rules = rules
         self.registry = registry
         self.nextTicketNumber = nextTicketNumber
-        self.now = now
+        self.now = EventTime(milliseconds: 0)
+        self.lookup = RegistryLookup(registry: registry)
         for ticket in unresolved where ticket.status != .resolved {
-            restore(ticket)
+            var copy = ticket
+            copy.history = []
+            self.unresolved[ticket.dedupKey] = copy
         }
+        restoreState(state)
+        rebuildTimers()
     }
 
     /// Applies one event: fires timers due up to its time, resolves what it clears, raises or adds to
@@ -62,25 +83,27 @@ public struct RuleEngine: Sendable {
             autoResolve(rules.rules[ruleIndex], context: &context, into: &updates)
         }
         for ruleIndex in triggers {
-            let rule = rules.rules[ruleIndex]
-            if case .event(let matcher) = rule.trigger, matcher.matches(&context) {
-                fire(rule, context: &context, into: &updates)
-            }
+            evaluate(rules.rules[ruleIndex], context: &context, into: &updates)
         }
         return updates
     }
 
     /// Moves the clock to `time` (never backwards) and fires every timer due by then, in due order.
-    public mutating func advance(to time: EventTime) -> [TicketUpdate] {
+    ///
+    /// - Parameter late: the timers fire after the fact (the daemon was not running when they were due);
+    ///   their history entries say so.
+    public mutating func advance(to time: EventTime, late: Bool = false) -> [TicketUpdate] {
+        if epoch == nil { startWatching(at: time) }
         var updates: [TicketUpdate] = []
+        let lateNote = late ? "late: fired at \(time), after the daemon was not running" : nil
         while let timer = timers.popDue(at: time) {
             now = max(now, timer.due)
-            switch timer.purpose {
-            case .escalate(let key): escalate(key, due: timer.due, into: &updates)
-            case .quiet(let key): resolveIfQuiet(key, due: timer.due, into: &updates)
-            }
+            fire(timer, lateNote: lateNote, into: &updates)
         }
-        now = max(now, time)
+        if time > now {
+            now = time
+            clockDirty = true
+        }
         return updates
     }
 
@@ -94,146 +117,53 @@ public struct RuleEngine: Sendable {
         case .resolved:
             if unresolved[key]?.id == ticket.id { unresolved[key] = nil }
         case .open, .acknowledged:
+            guard unresolved[key] == nil || unresolved[key]?.id == ticket.id else { return }
+            let wasTracked = unresolved[key] != nil
             var copy = ticket
             copy.history = []
-            if unresolved[key] == nil || unresolved[key]?.id == ticket.id {
-                let wasTracked = unresolved[key] != nil
-                unresolved[key] = copy
-                if !wasTracked { scheduleTimers(for: copy) }
-            }
+            unresolved[key] = copy
+            if !wasTracked, let rule = rules[ticket.rule] { scheduleTicketTimers(copy, rule: rule) }
         }
     }
 
-    /// Replaces the rules and registry (a reload), keeping every ticket and timer.
+    /// Replaces the rules and registry (a reload), keeping every ticket and the state of rules that remain.
     public mutating func reload(rules: RuleSet, registry: SiteRegistry) {
-        self.rules = rules
-        self.registry = registry
-    }
-
-    /// The earliest pending timer, so a live shell knows when to call ``advance(to:)`` next.
-    public var nextTimerDue: EventTime? { timers.nextDue }
-
-    // MARK: - Raising
-
-    private mutating func fire(_ rule: Rule, context: inout RuleContext, into updates: inout [TicketUpdate]) {
-        guard let subject = rule.subject(of: context) else { return }
-        let event = context.event
-        let key = DedupKey(rule: rule.id, site: event.site, subject: subject)
-        let actor = "rule:\(rule.id)"
-        if var ticket = unresolved[key] {
-            ticket.occurrences += 1
-            ticket.lastEventAt = max(ticket.lastEventAt, event.time)
-            ticket.updatedAt = max(ticket.updatedAt, event.time)
-            ticket.addEvidence(event.id)
-            unresolved[key] = ticket
-            if case .quiet(let quiet) = rule.autoResolve { timers.schedule(.quiet(key), at: event.time + quiet) }
-            let entry = HistoryEntry(at: event.time, action: .occurred, actor: actor, note: "event \(event.id)")
-            updates.append(TicketUpdate(ticket: ticket, entry: entry))
-            return
-        }
-        let ticket = makeTicket(rule, key: key, context: &context)
-        unresolved[key] = ticket
-        scheduleTimers(for: ticket)
-        let entry = HistoryEntry(at: event.time, action: .opened, actor: actor, note: "event \(event.id)")
-        updates.append(TicketUpdate(ticket: ticket, entry: entry))
-    }
-
-    private mutating func makeTicket(_ rule: Rule, key: DedupKey, context: inout RuleContext) -> Ticket {
-        let event = context.event
-        let number = nextTicketNumber
-        nextTicketNumber += 1
-        return Ticket(
-            id: TicketID.make(number),
-            site: event.site,
-            rule: rule.id,
-            ruleVersion: rule.version,
-            title: rule.title.render(&context),
-            description: rule.description.render(&context),
-            severity: rule.severity,
-            team: rule.team,
-            status: .open,
-            subject: key.subject,
-            location: context.device?.location ?? "",
-            lat: context.device?.lat,
-            long: context.device?.long,
-            openedAt: event.time,
-            updatedAt: event.time,
-            ackDueAt: rule.ackWithin.map { event.time + $0 },
-            resolveDueAt: rule.resolveWithin.map { event.time + $0 },
-            occurrences: 1,
-            lastEventAt: event.time,
-            evidence: [event.id]
+        self = RuleEngine(
+            rules: rules,
+            registry: registry,
+            nextTicketNumber: nextTicketNumber,
+            unresolved: Array(unresolved.values),
+            state: encodeAllState()
         )
     }
 
-    private mutating func restore(_ ticket: Ticket) {
-        var copy = ticket
-        copy.history = []
-        unresolved[ticket.dedupKey] = copy
-        scheduleTimers(for: copy)
-    }
+    /// The earliest pending timer, so a live shell knows when to call ``advance(to:late:)`` next.
+    public var nextTimerDue: EventTime? { timers.nextDue }
 
-    private mutating func scheduleTimers(for ticket: Ticket) {
-        guard let rule = rules[ticket.rule] else { return }
-        scheduleEscalation(for: ticket, rule: rule)
-        if case .quiet(let quiet) = rule.autoResolve {
-            timers.schedule(.quiet(ticket.dedupKey), at: ticket.lastEventAt + quiet)
+    /// Number of subjects with remembered state (windows, deadlines, last-seen times).
+    public var trackedSubjects: Int { states.count }
+}
+
+/// Registry look-ups the engine needs that the registry does not index: a resident's care device, a site's
+/// calendar.
+struct RegistryLookup: Sendable {
+    /// Site → resident → the first of their care devices (by id), for the location of resident tickets.
+    let residentDevice: [String: [String: String]]
+    /// Site → local calendar.
+    let calendars: [String: LocalCalendar]
+
+    init(registry: SiteRegistry) {
+        var residentDevice: [String: [String: String]] = [:]
+        var calendars: [String: LocalCalendar] = [:]
+        for (id, site) in registry.sites {
+            var devices: [String: String] = [:]
+            for device in site.devices.values.sorted(by: { $0.id < $1.id }) {
+                if let resident = device.resident, devices[resident] == nil { devices[resident] = device.id }
+            }
+            residentDevice[id] = devices
+            calendars[id] = LocalCalendar(timeZone: site.timeZone)
         }
-    }
-
-    // MARK: - Escalating
-
-    private mutating func scheduleEscalation(for ticket: Ticket, rule: Rule) {
-        guard ticket.status == .open, let ackDue = ticket.ackDueAt,
-            let due = rule.escalation.nextStep(after: ticket.escalationLevel, ackDue: ackDue)
-        else { return }
-        timers.schedule(.escalate(ticket.dedupKey), at: due)
-    }
-
-    private mutating func escalate(_ key: DedupKey, due: EventTime, into updates: inout [TicketUpdate]) {
-        guard var ticket = unresolved[key], ticket.status == .open, let rule = rules[ticket.rule],
-            let ackDue = ticket.ackDueAt, rule.escalation.nextStep(after: ticket.escalationLevel, ackDue: ackDue) == due
-        else { return }
-        ticket.escalationLevel += 1
-        ticket.severity = ticket.severity.raised
-        ticket.updatedAt = max(ticket.updatedAt, due)
-        unresolved[key] = ticket
-        scheduleEscalation(for: ticket, rule: rule)
-        let note = "level \(ticket.escalationLevel), severity \(ticket.severity.rawValue): not acknowledged by \(ackDue)"
-        let entry = HistoryEntry(at: due, action: .escalated, actor: "rule:\(rule.id)", note: note)
-        updates.append(TicketUpdate(ticket: ticket, entry: entry))
-    }
-
-    // MARK: - Resolving
-
-    private mutating func autoResolve(_ rule: Rule, context: inout RuleContext, into updates: inout [TicketUpdate]) {
-        guard case .event(let matcher) = rule.autoResolve, let subject = rule.subject(of: context) else { return }
-        let key = DedupKey(rule: rule.id, site: context.event.site, subject: subject)
-        guard let ticket = unresolved[key], context.event.time >= ticket.lastEventAt, matcher.matches(&context)
-        else { return }
-        resolve(ticket, at: context.event.time, note: "cleared by event \(context.event.id)", into: &updates)
-    }
-
-    private mutating func resolveIfQuiet(_ key: DedupKey, due: EventTime, into updates: inout [TicketUpdate]) {
-        guard let ticket = unresolved[key], let rule = rules[ticket.rule], case .quiet(let quiet) = rule.autoResolve,
-            ticket.lastEventAt + quiet <= due
-        else { return }
-        resolve(ticket, at: due, note: "quiet for \(quiet.shortText)", into: &updates)
-    }
-
-    private mutating func resolve(
-        _ ticket: Ticket,
-        at time: EventTime,
-        note: String,
-        into updates: inout [TicketUpdate]
-    ) {
-        var ticket = ticket
-        ticket.status = .resolved
-        ticket.resolvedAt = time
-        ticket.resolution = "auto"
-        ticket.updatedAt = max(ticket.updatedAt, time)
-        unresolved[ticket.dedupKey] = nil
-        let entry = HistoryEntry(at: time, action: .resolved, actor: "rule:\(ticket.rule)", note: note)
-        updates.append(TicketUpdate(ticket: ticket, entry: entry))
+        self.residentDevice = residentDevice
+        self.calendars = calendars
     }
 }

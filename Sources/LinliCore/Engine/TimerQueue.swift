@@ -1,14 +1,22 @@
-/// A min-heap of timers keyed by due time: escalations, quiet periods and (later) deadlines.
+/// A min-heap of timers keyed by due time: escalations, quiet periods, held-open deadlines, absences and
+/// daily deadlines.
 ///
 /// Timers are never removed early: the engine checks at pop time whether a timer still applies (lazy
-/// deletion), which keeps every operation O(log n).
+/// deletion), which keeps every operation O(log n). The engine keeps at most one pending timer per purpose
+/// and key (or, for escalations, one per level), so the heap does not grow with the number of events.
 struct TimerQueue: Sendable {
     /// What a timer is for.
     enum Purpose: Sendable, Hashable {
         /// The ticket of this key escalates if still unacknowledged.
         case escalate(DedupKey)
-        /// The ticket of this key resolves if no trigger came for the rule's quiet period.
+        /// The ticket of this key resolves if no matching event came for the rule's quiet period.
         case quiet(DedupKey)
+        /// The opening event of a not-followed-by rule was not followed in time.
+        case opening(DedupKey)
+        /// The subject's silence reaches the rule's limit.
+        case absence(DedupKey)
+        /// The subject's daily deadline.
+        case daily(DedupKey)
     }
 
     struct Entry: Sendable, Hashable {
@@ -46,6 +54,11 @@ struct TimerQueue: Sendable {
             siftDown(0)
         }
         return first
+    }
+
+    /// Forgets every timer.
+    mutating func removeAll() {
+        heap.removeAll(keepingCapacity: true)
     }
 
     private mutating func siftUp(_ start: Int) {

@@ -50,8 +50,8 @@ struct RuleLoader {
         guard reader.issues.count == issuesBefore, let id, let subject, let severity, let team, let trigger,
             let autoResolve, let escalation, let title
         else { return nil }
-        if subject == .resident, !trigger.types.allSatisfy(Self.canCarryResident) {
-            reader.report(node, "rule '\(id)': subject 'resident' needs trigger events that carry a resident")
+        if let problem = Self.subjectProblem(subject, trigger: trigger) {
+            reader.report(node, "rule '\(id)': \(problem)")
             return nil
         }
         let rule = Rule(
@@ -78,6 +78,22 @@ struct RuleLoader {
         type.kind == .care && type != .careHeartbeat || type == .gatePass
     }
 
+    /// Why the trigger cannot work for tickets keyed by `subject`, if it cannot.
+    private static func subjectProblem(_ subject: Rule.SubjectKind, trigger: Trigger) -> String? {
+        switch (subject, trigger) {
+        case (.device, .absence(let absence)) where absence.watch != .devices:
+            "subject 'device' needs 'watch: devices'"
+        case (.resident, .absence(let absence)) where absence.watch == .devices:
+            "subject 'resident' needs 'watch: residents' or 'watch: residents_living_alone'"
+        case (.device, .dailyDeadline):
+            "'daily_deadline' is per resident: use subject 'resident'"
+        case (.resident, _) where !trigger.types.allSatisfy(canCarryResident):
+            "subject 'resident' needs trigger events that carry a resident"
+        default:
+            nil
+        }
+    }
+
     private static let emptyTemplate: Template<RuleContext> = try! Template(compiling: "", scope: RuleContext.scope)
 
     private func teamName(from node: YAMLReader.Node) -> String? {
@@ -99,10 +115,80 @@ struct RuleLoader {
         )
     }
 
+    /// A trigger: `event`/`when`, optionally with `count` + `within` (a window) or `not_followed_by` + `within`
+    /// (held open); or `absent: {event, when, for, watch}`; or `daily_deadline: {event, when}`.
     private func loadTrigger(_ node: YAMLReader.Node) -> Trigger? {
         guard let pairs = reader.mapping(node, what: "'trigger'") else { return nil }
-        reader.rejectUnknownKeys(pairs, known: ["event", "when"], what: "'trigger'")
-        return loadMatcher(pairs, owner: node, what: "'trigger'").map(Trigger.event)
+        let fields = YAMLFields(pairs: pairs, owner: node, reader: reader, what: "'trigger'")
+        if let absent = fields.optional("absent") {
+            reader.rejectUnknownKeys(pairs, known: ["absent"], what: "'trigger' with 'absent'")
+            return loadAbsence(absent)
+        }
+        if let daily = fields.optional("daily_deadline") {
+            reader.rejectUnknownKeys(pairs, known: ["daily_deadline"], what: "'trigger' with 'daily_deadline'")
+            guard let dailyPairs = reader.mapping(daily, what: "'trigger.daily_deadline'") else { return nil }
+            reader.rejectUnknownKeys(dailyPairs, known: ["event", "when"], what: "'trigger.daily_deadline'")
+            return loadMatcher(dailyPairs, owner: daily, what: "'trigger.daily_deadline'").map(Trigger.dailyDeadline)
+        }
+        reader.rejectUnknownKeys(pairs, known: ["event", "when", "count", "within", "not_followed_by"], what: "'trigger'")
+        guard let matcher = loadMatcher(pairs, owner: node, what: "'trigger'") else { return nil }
+        let within = fields.optional("within").flatMap { duration($0, what: "'trigger.within'") }
+        if let closingNode = fields.optional("not_followed_by") {
+            guard let closingPairs = reader.mapping(closingNode, what: "'trigger.not_followed_by'"),
+                let closing = loadMatcher(closingPairs, owner: closingNode, what: "'trigger.not_followed_by'")
+            else { return nil }
+            reader.rejectUnknownKeys(closingPairs, known: ["event", "when"], what: "'trigger.not_followed_by'")
+            guard let within else {
+                reader.report(node, "'trigger' with 'not_followed_by' needs 'within', e.g. within: 3m")
+                return nil
+            }
+            return .notFollowed(matcher, by: closing, within: within)
+        }
+        if let countNode = fields.optional("count") {
+            guard let count = reader.integer(countNode, what: "'trigger.count'") else { return nil }
+            guard (2...1000).contains(count) else {
+                reader.report(countNode, "'trigger.count' must be 2...1000, not \(count)")
+                return nil
+            }
+            guard let within else {
+                reader.report(node, "'trigger' with 'count' needs 'within', e.g. within: 10m")
+                return nil
+            }
+            return .count(matcher, threshold: count, within: within)
+        }
+        if let withinNode = fields.optional("within"), within != nil {
+            reader.report(withinNode, "'trigger.within' needs 'count' or 'not_followed_by'")
+            return nil
+        }
+        return .event(matcher)
+    }
+
+    /// `absent: {event: any, when:, for: 24h | {bin: 2h, gate: 30m, care: 6h}, watch: devices}`.
+    private func loadAbsence(_ node: YAMLReader.Node) -> Trigger? {
+        guard let pairs = reader.mapping(node, what: "'trigger.absent'") else { return nil }
+        reader.rejectUnknownKeys(pairs, known: ["event", "when", "for", "watch"], what: "'trigger.absent'")
+        let fields = YAMLFields(pairs: pairs, owner: node, reader: reader, what: "'trigger.absent'")
+        let signs = loadMatcher(pairs, owner: node, what: "'trigger.absent'")
+        let watch = fields.required("watch").flatMap { reader.oneOf($0, Absence.Watch.self, what: "'trigger.absent.watch'") }
+        let limits = fields.required("for").flatMap(absenceLimits)
+        guard let signs, let watch, let limits else { return nil }
+        return .absence(Absence(signs: signs, watch: watch, limits: limits))
+    }
+
+    private func absenceLimits(_ node: YAMLReader.Node) -> [DeviceKind?: Duration]? {
+        if case .scalar = node.node {
+            return duration(node, what: "'trigger.absent.for'").map { [nil: $0] }
+        }
+        guard let pairs = reader.mapping(node, what: "'trigger.absent.for'") else { return nil }
+        var limits: [DeviceKind?: Duration] = [:]
+        for pair in pairs {
+            guard let kind = DeviceKind(rawValue: pair.key) else {
+                reader.report(pair.keyNode, "'trigger.absent.for': '\(pair.key)' is not a device kind (bin, gate, care)")
+                continue
+            }
+            if let limit = duration(pair.value, what: "'trigger.absent.for.\(pair.key)'") { limits[kind] = limit }
+        }
+        return limits.isEmpty ? nil : limits
     }
 
     private func loadAutoResolve(_ node: YAMLReader.Node) -> AutoResolve? {

@@ -36,12 +36,3 @@ public struct RuleSet: Sendable {
         indexByID[id].map { rules[$0] }
     }
 }
-
-extension Trigger {
-    /// The event types that can trigger it.
-    var types: Set<EventType> {
-        switch self {
-        case .event(let matcher): matcher.types
-        }
-    }
-}

@@ -1,0 +1,120 @@
+extension RuleEngine {
+    /// The key prefix of the engine's blobs in the store's engine-state table.
+    public static let stateKeyPrefix = "engine."
+    private static let clockKey = "engine.clock"
+    private static let subjectPrefix = "engine.s/"
+
+    /// What changed since the last call, as blobs to upsert in the same transaction as the tickets:
+    /// `engine.clock` and one `engine.s/{rule}/{site}/{subject}` per changed subject (an empty blob for a
+    /// subject that no longer needs state).
+    public mutating func takeStateChanges() -> [String: [UInt8]] {
+        var blobs: [String: [UInt8]] = [:]
+        if clockDirty || !dirty.isEmpty {
+            blobs[Self.clockKey] = encodeClock()
+            clockDirty = false
+        }
+        for key in dirty {
+            blobs[Self.subjectPrefix + key.description] = states[key].map(Self.encode) ?? []
+        }
+        dirty.removeAll(keepingCapacity: true)
+        return blobs
+    }
+
+    /// Every blob of the current state (for a reload, or a snapshot).
+    func encodeAllState() -> [String: [UInt8]] {
+        var blobs = [Self.clockKey: encodeClock()]
+        for (key, state) in states {
+            blobs[Self.subjectPrefix + key.description] = Self.encode(state)
+        }
+        return blobs
+    }
+
+    /// Restores the clock and subject states from blobs; ignores blobs of rules no longer loaded and
+    /// blobs it cannot read (they are rebuilt from the next events).
+    mutating func restoreState(_ blobs: [String: [UInt8]]) {
+        if let clock = blobs[Self.clockKey].flatMap({ try? JSONValue(parsing: $0) }) {
+            now = clock["now"]?.number.map { EventTime(milliseconds: Int64($0)) } ?? now
+            epoch = clock["epoch"]?.number.map { EventTime(milliseconds: Int64($0)) }
+        }
+        for (name, blob) in blobs where name.hasPrefix(Self.subjectPrefix) && !blob.isEmpty {
+            guard let key = Self.dedupKey(String(name.dropFirst(Self.subjectPrefix.count))), rules[key.rule] != nil,
+                let state = try? Self.decode(blob)
+            else { continue }
+            states[key] = state
+        }
+    }
+
+    private func encodeClock() -> [UInt8] {
+        var writer = JSONWriter(capacity: 64)
+        writer.beginObject()
+        writer.key("now")
+        writer.integer(Int(now.milliseconds))
+        writer.key("epoch")
+        if let epoch { writer.integer(Int(epoch.milliseconds)) } else { writer.null() }
+        writer.endObject()
+        return writer.bytes
+    }
+
+    /// `rule/site/subject` (ids cannot contain `/`).
+    private static func dedupKey(_ text: String) -> DedupKey? {
+        let parts = text.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let subject = Subject(String(parts[2])) else { return nil }
+        return DedupKey(rule: String(parts[0]), site: String(parts[1]), subject: subject)
+    }
+
+    /// `{"r": [[ms, id], …], "o": [ms, id], "l": ms, "m": ms, "s": true}`, each key only when set.
+    static func encode(_ state: SubjectState) -> [UInt8] {
+        var writer = JSONWriter(capacity: 64)
+        func match(_ match: SubjectState.Match) {
+            writer.beginArray()
+            writer.integer(Int(match.time.milliseconds))
+            writer.string(match.id)
+            writer.endArray()
+        }
+        writer.beginObject()
+        if !state.recent.isEmpty {
+            writer.key("r")
+            writer.beginArray()
+            for item in state.recent { match(item) }
+            writer.endArray()
+        }
+        if let opening = state.opening {
+            writer.key("o")
+            match(opening)
+        }
+        if let lastSeen = state.lastSeen {
+            writer.key("l")
+            writer.integer(Int(lastSeen.milliseconds))
+        }
+        if let lastMatch = state.lastMatch {
+            writer.key("m")
+            writer.integer(Int(lastMatch.milliseconds))
+        }
+        if state.silenceReported {
+            writer.key("s")
+            writer.bool(true)
+        }
+        writer.endObject()
+        return writer.bytes
+    }
+
+    static func decode(_ blob: [UInt8]) throws -> SubjectState {
+        let value = try JSONValue(parsing: blob)
+        func time(_ value: JSONValue?) -> EventTime? {
+            value?.number.map { EventTime(milliseconds: Int64($0)) }
+        }
+        func match(_ value: JSONValue?) -> SubjectState.Match? {
+            guard let pair = value?.array, pair.count == 2, let at = time(pair[0]), let id = pair[1].string else {
+                return nil
+            }
+            return SubjectState.Match(time: at, id: id)
+        }
+        var state = SubjectState()
+        state.recent = (value["r"]?.array ?? []).compactMap(match)
+        state.opening = match(value["o"])
+        state.lastSeen = time(value["l"])
+        state.lastMatch = time(value["m"])
+        state.silenceReported = value["s"]?.bool ?? false
+        return state
+    }
+}

@@ -1,0 +1,219 @@
+extension RuleEngine {
+    /// Handles one due timer.
+    mutating func fire(_ timer: TimerQueue.Entry, lateNote: String?, into updates: inout [TicketUpdate]) {
+        switch timer.purpose {
+        case .escalate(let key):
+            escalate(key, due: timer.due, lateNote: lateNote, into: &updates)
+        case .quiet(let key):
+            armed.remove(.quiet(key))
+            resolveIfQuiet(key, due: timer.due, into: &updates)
+        case .opening(let key):
+            openingExpired(key, due: timer.due, lateNote: lateNote, into: &updates)
+        case .absence(let key):
+            armed.remove(.absence(key))
+            silenceReached(key, due: timer.due, lateNote: lateNote, into: &updates)
+        case .daily(let key):
+            dailyDeadlineReached(key, due: timer.due, lateNote: lateNote, into: &updates)
+        }
+    }
+
+    // MARK: - Watching subjects
+
+    /// The limit of an absence rule for a subject, or `nil` when the rule does not watch it.
+    func watchedLimit(_ rule: Rule, _ absence: Absence, subject: Subject, site: String) -> Duration? {
+        switch (absence.watch, subject) {
+        case (.devices, .device(let id)):
+            guard let device = registry.device(id, at: site) else { return nil }
+            return absence.limit(for: device.kind)
+        case (.residents, .resident(let id)):
+            return registry.resident(id, at: site) != nil ? absence.limit(for: nil) : nil
+        case (.residentsLivingAlone, .resident(let id)):
+            return registry.resident(id, at: site)?.livingAlone == true ? absence.limit(for: nil) : nil
+        default:
+            return nil
+        }
+    }
+
+    /// Every (rule, subject) an absence or daily-deadline rule watches.
+    func watchedKeys(of rule: Rule) -> [DedupKey] {
+        var keys: [DedupKey] = []
+        for site in registry.sites.values.sorted(by: { $0.id < $1.id }) {
+            switch rule.trigger {
+            case .absence(let absence) where absence.watch == .devices:
+                for device in site.devices.keys.sorted() {
+                    keys.append(DedupKey(rule: rule.id, site: site.id, subject: .device(device)))
+                }
+            case .absence, .dailyDeadline:
+                for resident in site.residents.keys.sorted() {
+                    keys.append(DedupKey(rule: rule.id, site: site.id, subject: .resident(resident)))
+                }
+            default:
+                break
+            }
+        }
+        return keys
+    }
+
+    /// The first time the engine learns: absence rules start counting silence, daily deadlines are set.
+    mutating func startWatching(at time: EventTime) {
+        epoch = time
+        now = max(now, time)
+        clockDirty = true
+        scheduleWatches()
+    }
+
+    /// Schedules the absence and daily-deadline timers of every watched subject from its state.
+    mutating func scheduleWatches() {
+        guard let epoch else { return }
+        for rule in rules.rules {
+            switch rule.trigger {
+            case .absence(let absence):
+                for key in watchedKeys(of: rule) {
+                    guard let limit = watchedLimit(rule, absence, subject: key.subject, site: key.site) else { continue }
+                    // A subject never heard from is silent since watching began (persisted, so a restart
+                    // keeps counting from then); one added by a reload, since the reload.
+                    var state = states[key] ?? SubjectState()
+                    if state.lastSeen == nil {
+                        state.lastSeen = max(epoch, now)
+                        states[key] = state
+                        dirty.insert(key)
+                    }
+                    guard !state.silenceReported, let lastSeen = state.lastSeen else { continue }
+                    armed.insert(.absence(key))
+                    timers.schedule(.absence(key), at: lastSeen + limit)
+                }
+            case .dailyDeadline:
+                for key in watchedKeys(of: rule) { scheduleDaily(key, after: max(epoch, now), firstDay: true) }
+            default:
+                break
+            }
+        }
+    }
+
+    /// Sets the subject's next daily deadline; on the first day, the one of the day containing `time` if it
+    /// is still ahead.
+    mutating func scheduleDaily(_ key: DedupKey, after time: EventTime, firstDay: Bool = false) {
+        guard case .resident(let id) = key.subject, let minutes = registry.resident(id, at: key.site)?.checkinBy,
+            let calendar = lookup.calendars[key.site]
+        else { return }
+        let next =
+            firstDay
+            ? calendar.nextDeadline(after: time - .milliseconds(1), deadlineMinutes: minutes)
+            : calendar.nextDeadline(after: time, deadlineMinutes: minutes)
+        dailyDue[key] = next
+        timers.schedule(.daily(key), at: next.deadline)
+    }
+
+    /// Rebuilds every timer from the tickets and states (after a restore or reload).
+    mutating func rebuildTimers() {
+        timers.removeAll()
+        armed.removeAll()
+        dailyDue.removeAll()
+        for ticket in unresolved.values.sorted(by: { $0.id < $1.id }) {
+            if let rule = rules[ticket.rule] { scheduleTicketTimers(ticket, rule: rule) }
+        }
+        for (key, state) in states.sorted(by: { $0.key.description < $1.key.description }) {
+            guard let rule = rules[key.rule] else { continue }
+            if let opening = state.opening, case .notFollowed(_, _, let within) = rule.trigger {
+                timers.schedule(.opening(key), at: opening.time + within)
+            }
+        }
+        scheduleWatches()
+    }
+
+    // MARK: - Timer outcomes
+
+    private mutating func openingExpired(
+        _ key: DedupKey,
+        due: EventTime,
+        lateNote: String?,
+        into updates: inout [TicketUpdate]
+    ) {
+        guard let rule = rules[key.rule], case .notFollowed(_, _, let within) = rule.trigger,
+            let opening = states[key]?.opening, opening.time + within == due
+        else { return }
+        states[key]?.opening = nil
+        forgetIfEmpty(key)
+        dirty.insert(key)
+        var context = syntheticContext(rule, key: key, at: due)
+        raise(rule, key: key, at: due, evidence: [opening.id], context: &context, note: lateNote, into: &updates)
+    }
+
+    private mutating func silenceReached(
+        _ key: DedupKey,
+        due: EventTime,
+        lateNote: String?,
+        into updates: inout [TicketUpdate]
+    ) {
+        guard let rule = rules[key.rule], case .absence(let absence) = rule.trigger,
+            let limit = watchedLimit(rule, absence, subject: key.subject, site: key.site)
+        else { return }
+        var state = states[key] ?? SubjectState()
+        let lastSeen = state.lastSeen ?? epoch ?? due
+        guard !state.silenceReported else { return }
+        guard lastSeen + limit <= due else {
+            armed.insert(.absence(key))
+            timers.schedule(.absence(key), at: lastSeen + limit)
+            return
+        }
+        state.lastSeen = lastSeen
+        state.silenceReported = true
+        states[key] = state
+        dirty.insert(key)
+        let note = "no sign of life since \(lastSeen) (limit \(limit.shortText))"
+        var context = syntheticContext(rule, key: key, at: due)
+        raise(rule, key: key, at: due, evidence: [], context: &context, note: joined(note, lateNote), into: &updates)
+    }
+
+    private mutating func dailyDeadlineReached(
+        _ key: DedupKey,
+        due: EventTime,
+        lateNote: String?,
+        into updates: inout [TicketUpdate]
+    ) {
+        guard let day = dailyDue[key], day.deadline == due, let rule = rules[key.rule] else { return }
+        dailyDue[key] = nil
+        scheduleDaily(key, after: due)
+        if let lastSeen = states[key]?.lastSeen, lastSeen >= day.start { return }
+        let note = "no check-in between local midnight (\(day.start)) and \(due)"
+        var context = syntheticContext(rule, key: key, at: due)
+        raise(rule, key: key, at: due, evidence: [], context: &context, note: joined(note, lateNote), into: &updates)
+    }
+
+    private mutating func resolveIfQuiet(_ key: DedupKey, due: EventTime, into updates: inout [TicketUpdate]) {
+        guard let ticket = unresolved[key], let rule = rules[ticket.rule], case .quiet(let quiet) = rule.autoResolve
+        else { return }
+        let last = max(states[key]?.lastMatch ?? ticket.lastEventAt, ticket.lastEventAt)
+        guard last + quiet <= due else {
+            armed.insert(.quiet(key))
+            timers.schedule(.quiet(key), at: last + quiet)
+            return
+        }
+        resolve(ticket, at: due, note: "quiet for \(quiet.shortText)", into: &updates)
+    }
+
+    /// A context for a ticket raised by a timer: an event-less moment about the subject, so templates can
+    /// name the device, the resident and the location.
+    func syntheticContext(_ rule: Rule, key: DedupKey, at time: EventTime) -> RuleContext {
+        let device: String
+        var data = EventData()
+        switch key.subject {
+        case .device(let id):
+            device = id
+        case .resident(let id):
+            device = lookup.residentDevice[key.site]?[id] ?? ""
+            data.resident = id
+        }
+        let kind = registry.device(device, at: key.site)?.kind ?? .care
+        let types = rule.trigger.types
+        let type =
+            EventType.allCases.first { types.contains($0) && $0.kind == kind }
+            ?? EventType.allCases.first { $0.kind == kind } ?? .careHeartbeat
+        let event = Event(id: "", site: key.site, device: device, type: type, time: time, data: data)
+        return RuleContext(event: event, registry: registry)
+    }
+
+    func joined(_ note: String, _ lateNote: String?) -> String {
+        lateNote.map { "\(note); \($0)" } ?? note
+    }
+}

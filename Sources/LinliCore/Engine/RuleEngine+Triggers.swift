@@ -1,0 +1,129 @@
+extension RuleEngine {
+    /// Shows an event to one rule's trigger and updates the subject's state.
+    mutating func evaluate(_ rule: Rule, context: inout RuleContext, into updates: inout [TicketUpdate]) {
+        switch rule.trigger {
+        case .event(let matcher):
+            guard matcher.matches(&context), let key = key(rule, context) else { return }
+            noteMatch(rule, key: key, at: context.event.time)
+            raise(rule, key: key, at: context.event.time, evidence: [context.event.id], context: &context, into: &updates)
+        case .count(let matcher, let threshold, let within):
+            guard matcher.matches(&context), let key = key(rule, context) else { return }
+            noteMatch(rule, key: key, at: context.event.time)
+            guard let window = recordInWindow(key, context.event, threshold: threshold, within: within) else { return }
+            raise(rule, key: key, at: context.event.time, evidence: window, context: &context, into: &updates)
+        case .notFollowed(let opening, let closing, let within):
+            guard let key = key(rule, context) else { return }
+            if closing.matches(&context) {
+                close(key, at: context.event.time)
+            } else if opening.matches(&context) {
+                open(key, context.event, within: within)
+            }
+        case .absence(let absence):
+            guard absence.signs.matches(&context), let key = key(rule, context),
+                watchedLimit(rule, absence, subject: key.subject, site: key.site) != nil
+            else { return }
+            touch(rule, key: key, at: context.event.time)
+        case .dailyDeadline(let matcher):
+            guard matcher.matches(&context), let key = key(rule, context), dailyDue[key] != nil else { return }
+            touch(rule, key: key, at: context.event.time)
+        }
+    }
+
+    /// Resolves the subject's ticket when the event matches the rule's auto-resolve condition and is not
+    /// older than the ticket's last trigger.
+    mutating func autoResolve(_ rule: Rule, context: inout RuleContext, into updates: inout [TicketUpdate]) {
+        guard case .event(let matcher) = rule.autoResolve, let key = key(rule, context),
+            let ticket = unresolved[key], context.event.time >= ticket.lastEventAt, matcher.matches(&context)
+        else { return }
+        resolve(ticket, at: context.event.time, note: "cleared by event \(context.event.id)", into: &updates)
+    }
+
+    /// The de-duplication key of the event for this rule, if the event has the rule's subject.
+    func key(_ rule: Rule, _ context: RuleContext) -> DedupKey? {
+        rule.subject(of: context).map { DedupKey(rule: rule.id, site: context.event.site, subject: $0) }
+    }
+
+    // MARK: - Windows
+
+    /// Records a match in the subject's window; returns the evidence (the ids of `threshold` matches within
+    /// `within` that include this one) when the window is full.
+    private mutating func recordInWindow(
+        _ key: DedupKey,
+        _ event: Event,
+        threshold: Int,
+        within: Duration
+    )
+        -> [String]?
+    {
+        var state = states[key] ?? SubjectState()
+        let match = SubjectState.Match(time: event.time, id: event.id)
+        let index = state.recent.lastIndex { $0.time <= event.time }.map { $0 + 1 } ?? 0
+        state.recent.insert(match, at: index)
+        let keep = 2 * threshold - 1
+        if state.recent.count > keep { state.recent.removeFirst(state.recent.count - keep) }
+        state.recent.removeAll { $0.time < now - within - within }
+        states[key] = state
+        dirty.insert(key)
+        let times = state.recent
+        guard times.count >= threshold else { return nil }
+        for start in 0...(times.count - threshold) {
+            let end = start + threshold - 1
+            guard start <= index, index <= end, times[end].time - times[start].time <= within else { continue }
+            return times[start...end].map(\.id)
+        }
+        return nil
+    }
+
+    // MARK: - Not followed by
+
+    private mutating func open(_ key: DedupKey, _ event: Event, within: Duration) {
+        var state = states[key] ?? SubjectState()
+        guard state.opening == nil else { return }
+        state.opening = SubjectState.Match(time: event.time, id: event.id)
+        states[key] = state
+        dirty.insert(key)
+        timers.schedule(.opening(key), at: event.time + within)
+    }
+
+    private mutating func close(_ key: DedupKey, at time: EventTime) {
+        guard let opening = states[key]?.opening, opening.time <= time else { return }
+        states[key]?.opening = nil
+        forgetIfEmpty(key)
+        dirty.insert(key)
+    }
+
+    // MARK: - Signs of life and quiet periods
+
+    /// Records a sign of life for an absence or daily-deadline rule.
+    private mutating func touch(_ rule: Rule, key: DedupKey, at time: EventTime) {
+        var state = states[key] ?? SubjectState()
+        state.lastSeen = max(state.lastSeen ?? time, time)
+        state.silenceReported = false
+        states[key] = state
+        dirty.insert(key)
+        if case .absence(let absence) = rule.trigger, !armed.contains(.absence(key)),
+            let limit = watchedLimit(rule, absence, subject: key.subject, site: key.site)
+        {
+            armed.insert(.absence(key))
+            timers.schedule(.absence(key), at: (state.lastSeen ?? time) + limit)
+        }
+    }
+
+    /// Remembers the latest matching trigger event of a rule that resolves after a quiet period.
+    private mutating func noteMatch(_ rule: Rule, key: DedupKey, at time: EventTime) {
+        guard case .quiet(let quiet) = rule.autoResolve else { return }
+        var state = states[key] ?? SubjectState()
+        state.lastMatch = max(state.lastMatch ?? time, time)
+        states[key] = state
+        dirty.insert(key)
+        if unresolved[key] != nil, !armed.contains(.quiet(key)) {
+            armed.insert(.quiet(key))
+            timers.schedule(.quiet(key), at: (state.lastMatch ?? time) + quiet)
+        }
+    }
+
+    /// Drops a subject's state once there is nothing left to remember.
+    mutating func forgetIfEmpty(_ key: DedupKey) {
+        if states[key]?.isEmpty == true { states[key] = nil }
+    }
+}
