@@ -1,6 +1,7 @@
 public import LinliCore
 public import Logging
 public import ServiceLifecycle
+public import TicketAPI
 public import TicketStore
 public import UnixSignals
 
@@ -23,6 +24,14 @@ public struct Daemon: Sendable {
     public let store: TicketStore
     /// Live counters and health.
     public let status = DaemonStatus()
+    /// Prometheus metrics, served at `/metrics`.
+    public let metrics = DaemonMetrics()
+    /// Where the HTTP server listens, once it does.
+    public let endpoints = DaemonEndpoints()
+    /// The MQTT ticket feed (`feed.enabled`); made once, so run one service group per daemon.
+    public let feed: TicketFeed?
+    /// The HTTP server (`http.enabled`); made once, so run one service group per daemon.
+    public let httpServer: TicketServer?
     private let logger: Logger
 
     /// Loads rules and sites and opens the store.
@@ -33,6 +42,23 @@ public struct Daemon: Sendable {
         self.registry = try ConfigurationFiles.loadSites(from: configuration.sitesDirectory)
         self.rules = try ConfigurationFiles.loadRules(from: configuration.rulesDirectory)
         self.store = try TicketStore(path: configuration.databasePath)
+        let feed =
+            configuration.feed.enabled
+            ? TicketFeed(configuration: configuration, store: store, metrics: metrics, logger: logger) : nil
+        self.feed = feed
+        self.httpServer =
+            configuration.http.enabled
+            ? try Self.makeHTTPServer(
+                configuration: configuration,
+                store: store,
+                rules: rules,
+                registry: registry,
+                status: status,
+                metrics: metrics,
+                feed: feed,
+                endpoints: endpoints,
+                logger: logger
+            ) : nil
         logger.info(
             "loaded configuration",
             metadata: [
@@ -42,16 +68,23 @@ public struct Daemon: Sendable {
         )
     }
 
-    /// The services in dependency order (shutdown runs in reverse).
+    /// The services in dependency order (shutdown runs in reverse): HTTP, the ticket feed, the pipeline. On
+    /// SIGTERM ingest stops and drains first, then the feed publishes what was committed, then HTTP stops.
     public func makeServices() -> [any Service] {
+        let (metrics, feed) = (metrics, feed)
         let pipeline = IngestPipeline(
             configuration: configuration,
             store: store,
             status: status,
             logger: logger,
-            makeSession: { [self] in try await makeSession() }
+            makeSession: { [self] in try await makeSession() },
+            onCommit: { output, duration in
+                metrics.recordCommit(output, writeDuration: duration, at: WallClock.now())
+                if !output.updates.isEmpty { feed?.notify() }
+            }
         )
-        return [pipeline]
+        let services: [(any Service)?] = [httpServer, feed, pipeline]
+        return services.compactMap { $0 }
     }
 
     /// Runs until SIGINT or SIGTERM, then stops ingest, drains, commits and closes the store.
@@ -89,7 +122,8 @@ public struct Daemon: Sendable {
             rules: rules,
             registry: registry,
             store: store,
-            deduplicationCapacity: configuration.deduplicationCapacity
+            deduplicationCapacity: configuration.deduplicationCapacity,
+            timing: configuration.timing
         )
     }
 }

@@ -1,4 +1,5 @@
 public import Configuration
+import LinliCore
 import SystemPackage
 
 extension DaemonConfiguration {
@@ -6,10 +7,19 @@ extension DaemonConfiguration {
     ///
     /// Configuration keys:
     /// - `mqtt.url`, `mqtt.client_id`, `mqtt.username`, `mqtt.password` (secret), `mqtt.keep_alive`,
-    ///   `mqtt.clean_session`, `mqtt.qos`, `mqtt.topics`, `mqtt.ca_file`, `mqtt.cert_file`, `mqtt.key_file`
+    ///   `mqtt.clean_session`, `mqtt.qos`, `mqtt.topics`, `mqtt.ca_file`, `mqtt.cert_file`, `mqtt.key_file`,
+    ///   `mqtt.inbound_capacity`
+    /// - `journal.dir` (default: the store path + `.inbox`), `journal.segment_bytes`, `journal.fsync`
     /// - `store.path`
     /// - `sites.dir`, `rules.dir`
     /// - `pipeline.batch_size`, `pipeline.dedup_capacity`, `pipeline.tick_ms`
+    /// - `pipeline.clock` (`wall` or `event`), `pipeline.lateness`, `pipeline.future_tolerance` (durations
+    ///   such as `1h`, `5m`)
+    /// - `http.enabled`, `http.address` (`HOST:PORT`), `http.read_requires_token` (unset: reads open on
+    ///   loopback only; `true`; `false`)
+    /// - `auth.tokens` (secret): lines `NAME:TEAMS:sha256:HEX`, TEAMS `*` or names joined by `+`; make one with
+    ///   `linli token new --name NAME --teams TEAMS`, or hash a token you have with `linli token hash`
+    /// - `feed.enabled`, `feed.clear_after` (a duration), `feed.client_id`
     /// - Throws: when a value has the wrong type or is out of range, naming the key.
     public init(reader: ConfigReader) throws {
         self.init()
@@ -25,12 +35,30 @@ extension DaemonConfiguration {
         mqtt.caFile = mqttReader.string(forKey: "ca_file")
         mqtt.certFile = mqttReader.string(forKey: "cert_file")
         mqtt.keyFile = mqttReader.string(forKey: "key_file")
+        mqtt.inboundCapacity = mqttReader.int(forKey: "inbound_capacity", default: mqtt.inboundCapacity)
+        journal.directory = reader.string(forKey: "journal.dir")
+        journal.segmentBytes = reader.int(forKey: "journal.segment_bytes", default: journal.segmentBytes)
+        journal.synchronous = reader.bool(forKey: "journal.fsync", default: journal.synchronous)
         databasePath = reader.string(forKey: "store.path", default: databasePath)
         sitesDirectory = reader.string(forKey: "sites.dir", default: sitesDirectory)
         rulesDirectory = reader.string(forKey: "rules.dir", default: rulesDirectory)
         batchSize = reader.int(forKey: "pipeline.batch_size", default: batchSize)
         deduplicationCapacity = reader.int(forKey: "pipeline.dedup_capacity", default: deduplicationCapacity)
         tickInterval = .milliseconds(reader.int(forKey: "pipeline.tick_ms", default: 1000))
+        let clockText = reader.string(forKey: "pipeline.clock", default: clock.rawValue)
+        guard let clock = Clock(rawValue: clockText) else {
+            throw DaemonConfigurationError.invalid(key: "pipeline.clock", "must be wall or event, not '\(clockText)'")
+        }
+        self.clock = clock
+        lateness = try Self.duration(reader, "pipeline.lateness", default: lateness)
+        futureTolerance = try Self.duration(reader, "pipeline.future_tolerance", default: futureTolerance)
+        http.enabled = reader.bool(forKey: "http.enabled", default: http.enabled)
+        http.address = reader.string(forKey: "http.address", default: http.address)
+        http.readRequiresToken = reader.bool(forKey: "http.read_requires_token")
+        http.tokens = reader.stringArray(forKey: "auth.tokens", isSecret: true, default: http.tokens)
+        feed.enabled = reader.bool(forKey: "feed.enabled", default: feed.enabled)
+        feed.clearAfter = try Self.duration(reader, "feed.clear_after", default: feed.clearAfter)
+        feed.clientID = reader.string(forKey: "feed.client_id")
         try validate()
     }
 
@@ -56,8 +84,19 @@ extension DaemonConfiguration {
         return try DaemonConfiguration(reader: reader)
     }
 
+    /// A duration written as text (`90s`, `5m`, `1h`).
+    private static func duration(_ reader: ConfigReader, _ key: String, default value: Duration) throws -> Duration {
+        guard let text = reader.string(forKey: ConfigKey(key)) else { return value }
+        guard let duration = Duration(text: text) else {
+            throw DaemonConfigurationError.invalid(key: key, "must be a duration such as 90s, 5m or 1h, not '\(text)'")
+        }
+        return duration
+    }
+
     /// Checks ranges, naming the key that is wrong.
     public func validate() throws(DaemonConfigurationError) {
+        if http.enabled { _ = try http.apiConfiguration() }
+        guard feed.clearAfter >= .zero else { throw .invalid(key: "feed.clear_after", "must not be negative") }
         guard [0, 1].contains(mqtt.qos) else { throw .invalid(key: "mqtt.qos", "must be 0 or 1, not \(mqtt.qos)") }
         guard mqtt.keepAlive >= 5 else {
             throw .invalid(key: "mqtt.keep_alive", "must be at least 5 seconds, not \(mqtt.keepAlive)")
@@ -65,6 +104,10 @@ extension DaemonConfiguration {
         guard !mqtt.topics.isEmpty else { throw .invalid(key: "mqtt.topics", "needs at least one topic filter") }
         guard batchSize >= 1 else { throw .invalid(key: "pipeline.batch_size", "must be at least 1") }
         guard deduplicationCapacity >= 1 else { throw .invalid(key: "pipeline.dedup_capacity", "must be at least 1") }
+        guard mqtt.inboundCapacity >= 1 else { throw .invalid(key: "mqtt.inbound_capacity", "must be at least 1") }
+        guard journal.segmentBytes >= 4096 else {
+            throw .invalid(key: "journal.segment_bytes", "must be at least 4096, not \(journal.segmentBytes)")
+        }
         guard tickInterval >= .milliseconds(10) else { throw .invalid(key: "pipeline.tick_ms", "must be at least 10") }
         guard !mqtt.clientID.isEmpty || mqtt.cleanSession else {
             throw .invalid(key: "mqtt.client_id", "a persistent session (clean_session false) needs a client id")

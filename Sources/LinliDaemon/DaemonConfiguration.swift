@@ -20,6 +20,35 @@ public struct DaemonConfiguration: Sendable {
     /// changes made by other processes (CLI acknowledgements) are picked up.
     public var tickInterval: Duration = .seconds(1)
 
+    /// Whose clock the rule engine follows.
+    public enum Clock: String, Sendable, Hashable, CaseIterable {
+        /// Live: the engine advances with the wall clock every tick, so escalations, absences and deadlines
+        /// fire without waiting for an event; events far ahead of the wall clock are rejected.
+        case wall
+        /// The engine follows the events' own times only, as `linli replay` does: for replaying recorded or
+        /// simulated traffic through a live daemon at any speed.
+        case event
+    }
+
+    /// Whose clock the engine follows.
+    public var clock: Clock = .wall
+    /// Events further behind the engine's clock than this are rejected as `too_late`.
+    public var lateness: Duration = .seconds(3600)
+    /// In wall-clock mode, events further ahead of the wall clock than this are rejected as `too_early`.
+    public var futureTolerance: Duration = .seconds(300)
+
+    /// The session timing these settings describe.
+    public var timing: ProcessingSession.Timing {
+        ProcessingSession.Timing(clock: clock, lateness: lateness, futureTolerance: futureTolerance)
+    }
+
+    /// The HTTP server (API, Open311, board, health, metrics).
+    public var http = HTTP()
+    /// The MQTT ticket feed.
+    public var feed = Feed()
+    /// The inbox journal every received message is written to before it is acknowledged.
+    public var journal = Journal()
+
     /// Broker settings.
     public struct MQTT: Sendable {
         /// `mqtt://host:port` or `mqtts://host:port`.
@@ -44,6 +73,9 @@ public struct DaemonConfiguration: Sendable {
         public var certFile: String?
         /// Client key file for `mqtts://`, optional.
         public var keyFile: String?
+        /// How many received messages may wait for the pipeline before the client stops reading from the
+        /// broker (back-pressure: the backlog then waits at the broker, nothing is dropped).
+        public var inboundCapacity = 10_000
 
         /// Creates the defaults.
         public init() {}

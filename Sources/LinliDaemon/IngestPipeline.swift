@@ -1,9 +1,10 @@
 import AsyncAlgorithms
-import LinliCore
+public import LinliCore
 public import Logging
 import Mosquitto
 public import ServiceLifecycle
 public import TicketStore
+import UnixSignals
 
 /// The daemon's heart: receives messages from the broker, runs them through the ``EventProcessor`` and
 /// commits what they produce, one transaction per batch (group commit).
@@ -20,6 +21,7 @@ public final class IngestPipeline: Service {
     private let logger: Logger
     private let status: DaemonStatus
     private let makeSession: @Sendable () async throws -> ProcessingSession
+    private let onCommit: @Sendable (ProcessorOutput, Duration) -> Void
 
     /// Creates the service.
     /// - Parameters:
@@ -28,23 +30,27 @@ public final class IngestPipeline: Service {
     ///   - status: shared counters and health, read by the HTTP side and tests.
     ///   - logger: the service's logger.
     ///   - makeSession: restores the processing session (rules, registry, tickets) when the service starts.
+    ///   - onCommit: told of each committed batch and how long its transaction took (metrics, the ticket feed).
     public init(
         configuration: DaemonConfiguration,
         store: TicketStore,
         status: DaemonStatus,
         logger: Logger,
-        makeSession: @escaping @Sendable () async throws -> ProcessingSession
+        makeSession: @escaping @Sendable () async throws -> ProcessingSession,
+        onCommit: @escaping @Sendable (ProcessorOutput, Duration) -> Void = { _, _ in }
     ) {
         self.configuration = configuration
         self.store = store
         self.status = status
         self.logger = logger
         self.makeSession = makeSession
+        self.onCommit = onCommit
     }
 
     private enum Input: Sendable {
         case messages([MQTTMessage])
         case tick
+        case reload
     }
 
     /// Connects, subscribes and processes until graceful shutdown; then stops receiving, drains what was
@@ -52,9 +58,26 @@ public final class IngestPipeline: Service {
     public func run() async throws {
         var session = try await makeSession()
         var revision = try await store.currentRevision()
+        var inbox = try await InboxProgress.open(configuration: configuration, store: store, logger: logger)
+        defer { inbox.journal.close() }
+        try await replayJournal(into: &session, inbox: &inbox)
         let mqtt = try MQTTConfiguration(daemon: configuration.mqtt)
         logger.info("connecting to broker", metadata: ["mqtt.broker": "\(mqtt.host):\(mqtt.port)"])
-        try await MQTTClient.withClient(configuration: mqtt, logger: logger) { client in
+        let journal = inbox.journal
+        let onReceive: MQTTClient.ReceiveHook = { [status, logger] message in
+            // On the network thread, before libmosquitto's callback returns: the message is durable before
+            // anything else happens to it.
+            do {
+                message.tag = try journal.append(topic: message.topic, payload: message.payload, receivedAt: WallClock.now())
+            } catch {
+                status.recordJournalFailure()
+                logger.error(
+                    "inbox journal: a message could not be written; it is processed from memory only",
+                    metadata: ["journal.error": "\(error)"]
+                )
+            }
+        }
+        try await MQTTClient.withClient(configuration: mqtt, logger: logger, onReceive: onReceive) { client in
             let qos: QoS = configuration.mqtt.qos == 0 ? .atMostOnce : .atLeastOnce
             for topic in configuration.mqtt.topics {
                 try await client.subscribe(topic, qos: qos)
@@ -64,21 +87,31 @@ public final class IngestPipeline: Service {
             let batches = MessageBatches(messages: client.messages, maximum: configuration.batchSize)
             let ticks = AsyncTimerSequence(interval: configuration.tickInterval, clock: .continuous)
                 .cancelOnGracefulShutdown()
-            let inputs = merge(batches.map { Input.messages($0) }, ticks.map { _ in Input.tick })
+            let reloads = await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown()
+            let inputs = merge(
+                batches.map { Input.messages($0) },
+                ticks.map { _ in Input.tick },
+                reloads.map { _ in Input.reload }
+            )
             try await withGracefulShutdownHandler {
                 for await input in inputs {
                     switch input {
                     case .messages(let messages):
                         let now = WallClock.now()
                         for message in messages {
-                            session.ingest(topic: message.topic, payload: message.payload, receivedAt: now)
+                            let receivedAt = journal.receivedAt(sequence: message.tag) ?? now
+                            session.ingest(topic: message.topic, payload: message.payload, receivedAt: receivedAt)
+                            inbox.take(message.tag)
                         }
                     case .tick:
                         status.setBrokerConnected(client.isConnected)
-                        session.advance(to: WallClock.now())
+                        inbox.report(to: status)
+                        session.tick(wallClock: WallClock.now())
                         revision = try await pickUpExternalChanges(since: revision, into: &session)
+                    case .reload:
+                        reload(&session)
                     }
-                    try await commit(&session)
+                    try await commit(&session, inbox: &inbox)
                     if Task.isCancelled { break }
                 }
             } onGracefulShutdown: {
@@ -89,9 +122,12 @@ public final class IngestPipeline: Service {
         logger.info("ingest stopped")
     }
 
-    /// Commits the session's pending results in one transaction and logs ticket lifecycle changes.
-    private func commit(_ session: inout ProcessingSession) async throws {
-        let output = try await session.commit()
+    /// Commits the session's pending results, with the journal position they include, in one transaction,
+    /// and logs ticket lifecycle changes.
+    private func commit(_ session: inout ProcessingSession, inbox: inout InboxProgress) async throws {
+        let started = ContinuousClock.now
+        let output = try await session.commit(extraState: inbox.stateToCommit)
+        onCommit(output, ContinuousClock.now - started)
         for update in output.updates where update.action != .occurred {
             logger.info(
                 "ticket \(update.action.rawValue)",
@@ -108,6 +144,48 @@ public final class IngestPipeline: Service {
             )
         }
         status.record(output)
+        try await inbox.didCommit(output, store: store, status: status)
+    }
+
+    /// Applies what the journal holds beyond the committed position (messages acknowledged to the broker
+    /// before a crash), in batches, before connecting.
+    private func replayJournal(into session: inout ProcessingSession, inbox: inout InboxProgress) async throws {
+        var reader = inbox.journal.makeReader(after: inbox.committed)
+        var replayed = 0
+        while true {
+            let records = try reader.next(maximum: configuration.batchSize)
+            if records.isEmpty { break }
+            for record in records {
+                session.ingest(topic: record.topic, payload: record.payload, receivedAt: record.receivedAt)
+                inbox.take(record.sequence)
+            }
+            replayed += records.count
+            try await commit(&session, inbox: &inbox)
+        }
+        status.setJournalReplayed(replayed)
+        inbox.report(to: status)
+        if replayed > 0 {
+            logger.notice("replayed messages from the inbox journal", metadata: ["journal.replayed": "\(replayed)"])
+        }
+    }
+
+    /// Reloads rules and sites from their directories (SIGHUP); an invalid set is refused, its errors
+    /// logged, and the old one keeps running with its state.
+    private func reload(_ session: inout ProcessingSession) {
+        do {
+            let registry = try ConfigurationFiles.loadSites(from: configuration.sitesDirectory)
+            let rules = try ConfigurationFiles.loadRules(from: configuration.rulesDirectory)
+            session.reload(rules: rules, registry: registry)
+            logger.info(
+                "reloaded rules and sites",
+                metadata: ["rules.count": "\(rules.rules.count)", "sites.count": "\(registry.sites.count)"]
+            )
+        } catch {
+            for issue in error.issues {
+                logger.error("reload refused: \(issue)")
+            }
+            logger.error("reload refused; the previous rules and sites stay in force")
+        }
     }
 
     /// Tells the engine about tickets changed by people (CLI, API) since `revision`.

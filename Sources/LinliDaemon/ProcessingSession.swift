@@ -7,8 +7,33 @@ public import TicketStore
 /// The live pipeline and `linli replay` both work through a session, so they restore, process and persist in
 /// exactly the same way: replaying a file in two parts against one store gives what replaying it whole gives.
 public struct ProcessingSession: Sendable {
+    /// How the session handles time.
+    public struct Timing: Sendable, Hashable {
+        /// Whose clock the engine follows.
+        public var clock: DaemonConfiguration.Clock
+        /// Events further behind the engine's clock than this are rejected as `too_late`.
+        public var lateness: Duration
+        /// In wall-clock mode, events further ahead of the wall clock than this are rejected as `too_early`.
+        public var futureTolerance: Duration
+
+        /// Creates a timing.
+        public init(clock: DaemonConfiguration.Clock, lateness: Duration, futureTolerance: Duration) {
+            self.clock = clock
+            self.lateness = lateness
+            self.futureTolerance = futureTolerance
+        }
+
+        /// Replay: the engine follows the events; out-of-order events within an hour are applied.
+        public static let replay = Timing(clock: .event, lateness: .seconds(3600), futureTolerance: .seconds(300))
+    }
+
     /// The processor; its engine is the single owner of rule state.
     public private(set) var processor: EventProcessor
+    /// How time is handled.
+    public let timing: Timing
+    /// Whether the next wall-clock advance is the first since the session was restored (timers it fires
+    /// were due while the daemon was not running).
+    private var catchingUp = true
     /// Results not yet committed.
     public private(set) var pending = ProcessorOutput()
     /// The store committed to.
@@ -21,30 +46,69 @@ public struct ProcessingSession: Sendable {
     ///   - registry: the site registry.
     ///   - store: the ticket store.
     ///   - deduplicationCapacity: how many applied event ids to remember.
+    ///   - timing: the clock mode, lateness and future tolerance.
     public static func restore(
         rules: RuleSet,
         registry: SiteRegistry,
         store: TicketStore,
-        deduplicationCapacity: Int
+        deduplicationCapacity: Int,
+        timing: Timing = .replay
     ) async throws -> ProcessingSession {
         let unresolved = try await store.unresolvedTickets()
         let next = try await store.maxTicketNumber() + 1
-        let engine = RuleEngine(rules: rules, registry: registry, nextTicketNumber: next, unresolved: unresolved)
+        let state = try await store.allEngineState().filter { $0.key.hasPrefix(RuleEngine.stateKeyPrefix) }
+        let engine = RuleEngine(
+            rules: rules,
+            registry: registry,
+            nextTicketNumber: next,
+            unresolved: unresolved,
+            state: state
+        )
         var deduplicator = EventDeduplicator(capacity: deduplicationCapacity)
-        for seen in try await store.seenEvents(since: EventTime(milliseconds: 0)).suffix(deduplicationCapacity) {
+        let seenEvents = try await store.seenEvents(since: EventTime(milliseconds: 0))
+        let remembered = seenEvents.suffix(deduplicationCapacity)
+        for seen in remembered {
             _ = deduplicator.insert(source: seen.source, id: seen.id)
         }
-        return ProcessingSession(processor: EventProcessor(engine: engine, deduplicator: deduplicator), store: store)
+        if seenEvents.count > remembered.count, let oldest = remembered.first {
+            // Older rows would never be loaded again: keep the table at the capacity.
+            try await store.pruneSeenEvents(before: oldest.time)
+        }
+        let processor = EventProcessor(
+            engine: engine,
+            deduplicator: deduplicator,
+            lateness: timing.lateness,
+            futureTolerance: timing.futureTolerance
+        )
+        return ProcessingSession(processor: processor, store: store, timing: timing)
     }
 
-    private init(processor: EventProcessor, store: TicketStore) {
+    private init(processor: EventProcessor, store: TicketStore, timing: Timing) {
         self.processor = processor
         self.store = store
+        self.timing = timing
     }
 
     /// Decodes and applies one message (a bad one becomes a dead letter).
+    ///
+    /// In wall-clock mode `receivedAt` is also the reference for events from the future.
     public mutating func ingest(topic: String, payload: [UInt8], receivedAt: EventTime) {
-        processor.ingest(topic: topic, payload: payload, receivedAt: receivedAt, into: &pending)
+        let wallClock = timing.clock == .wall ? receivedAt : nil
+        processor.ingest(topic: topic, payload: payload, receivedAt: receivedAt, wallClock: wallClock, into: &pending)
+    }
+
+    /// A tick of the wall clock: in wall-clock mode the engine advances to it (escalations, absences and
+    /// deadlines fire without waiting for an event; the first tick after a restore fires, marked late, what
+    /// fell due while the daemon was not running). In event-clock mode it does nothing.
+    public mutating func tick(wallClock: EventTime) {
+        guard timing.clock == .wall else { return }
+        processor.advance(to: wallClock, late: catchingUp && processor.engine.epoch != nil, into: &pending)
+        catchingUp = false
+    }
+
+    /// Replaces the rules and registry (a reload), keeping tickets and the state of rules that remain.
+    public mutating func reload(rules: RuleSet, registry: SiteRegistry) {
+        processor.engine.reload(rules: rules, registry: registry)
     }
 
     /// Moves the engine's clock on, collecting what fires.
@@ -57,18 +121,21 @@ public struct ProcessingSession: Sendable {
         processor.engine.apply(external: ticket)
     }
 
-    /// Commits everything pending in one transaction and returns it (empty output: nothing written).
+    /// Commits everything pending, with the engine's changed state and `extraState` (e.g. a journal
+    /// position), in one transaction, and returns it (nothing is written when there is nothing to write).
     @discardableResult
-    public mutating func commit() async throws -> ProcessorOutput {
+    public mutating func commit(extraState: [String: [UInt8]] = [:]) async throws -> ProcessorOutput {
         let output = pending
         pending.removeAll()
-        guard !output.isEmpty else { return output }
+        var state = processor.engine.takeStateChanges()
+        state.merge(extraState) { _, extra in extra }
+        guard !output.isEmpty || !state.isEmpty else { return output }
         try await store.commit(
             IngestBatch(
                 changes: output.updates.map(TicketChange.init),
                 deadLetters: output.deadLetters,
                 seenEvents: output.seen,
-                engineState: [:]
+                engineState: state
             )
         )
         return output

@@ -8,7 +8,7 @@ extension Linli {
     struct Rules: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check rules and site registries.",
-            subcommands: [Check.self]
+            subcommands: [Check.self, RunTests.self]
         )
     }
 }
@@ -49,6 +49,48 @@ extension Linli.Rules {
                 throw ExitCode.failure
             }
             print("ok: " + summary.joined(separator: ", "))
+        }
+    }
+}
+
+extension Linli.Rules {
+    /// `linli rules test [DIR]`.
+    struct RunTests: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test",
+            abstract: "Run the rule tests shipped next to the rules (DIR/tests/*.yaml); exit non-zero on a failure.",
+            discussion: "Each test plays events at given times through the real engine and checks the tickets."
+        )
+
+        @OptionGroup var options: SharedOptions
+        @Argument(help: "Rules directory (default: rules.dir from the configuration, Config/rules).")
+        var directory: String?
+
+        func run() async throws {
+            let configuration = try await options.loadConfiguration()
+            let rulesDirectory = directory ?? configuration.rulesDirectory
+            let tests: [RuleTest]
+            let rules: RuleSet
+            let registry: SiteRegistry
+            do {
+                registry = try ConfigurationFiles.loadSites(from: configuration.sitesDirectory)
+                rules = try ConfigurationFiles.loadRules(from: rulesDirectory)
+                tests = try ConfigurationFiles.yamlFiles(in: rulesDirectory + "/tests").flatMap { file throws(ConfigurationError) in
+                    try RuleTest.load(file: file.name, contents: file.contents)
+                }
+            } catch {
+                for issue in error.issues { printError("\(issue)") }
+                throw ExitCode.failure
+            }
+            var failed = 0
+            for test in tests {
+                let result = RuleTestRunner.run(test, rules: rules, registry: registry)
+                print("\(result.passed ? "pass" : "FAIL")  \(test.name)")
+                for failure in result.failures { print("      \(failure)") }
+                if !result.passed { failed += 1 }
+            }
+            print("\(tests.count - failed) passed, \(failed) failed")
+            if failed > 0 { throw ExitCode.failure }
         }
     }
 }
