@@ -69,19 +69,14 @@ extension Linli.Rules {
         func run() async throws {
             let configuration = try await options.loadConfiguration()
             let rulesDirectory = directory ?? configuration.rulesDirectory
-            let tests: [RuleTest]
-            let rules: RuleSet
-            let registry: SiteRegistry
+            let loaded: (rules: RuleSet, registry: SiteRegistry, tests: [RuleTest])
             do {
-                registry = try ConfigurationFiles.loadSites(from: configuration.sitesDirectory)
-                rules = try ConfigurationFiles.loadRules(from: rulesDirectory)
-                tests = try ConfigurationFiles.yamlFiles(in: rulesDirectory + "/tests").flatMap { file throws(ConfigurationError) in
-                    try RuleTest.load(file: file.name, contents: file.contents)
-                }
+                loaded = try Self.load(sites: configuration.sitesDirectory, rules: rulesDirectory)
             } catch {
                 for issue in error.issues { printError("\(issue)") }
                 throw ExitCode.failure
             }
+            let (rules, registry, tests) = loaded
             var failed = 0
             for test in tests {
                 let result = RuleTestRunner.run(test, rules: rules, registry: registry)
@@ -91,6 +86,22 @@ extension Linli.Rules {
             }
             print("\(tests.count - failed) passed, \(failed) failed")
             if failed > 0 { throw ExitCode.failure }
+        }
+
+        /// The rules, the sites and every rule test in `rules/tests`.
+        static func load(
+            sites: String,
+            rules: String
+        ) throws(ConfigurationError)
+            -> (rules: RuleSet, registry: SiteRegistry, tests: [RuleTest])
+        {
+            let registry = try ConfigurationFiles.loadSites(from: sites)
+            let ruleSet = try ConfigurationFiles.loadRules(from: rules)
+            var tests: [RuleTest] = []
+            for file in try ConfigurationFiles.yamlFiles(in: rules + "/tests") {
+                tests += try RuleTest.load(file: file.name, contents: file.contents)
+            }
+            return (ruleSet, registry, tests)
         }
     }
 }
