@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import LinliDaemon
 import Logging
 
@@ -12,12 +12,22 @@ extension Linli {
 
         @OptionGroup var options: SharedOptions
 
+        @Option(
+            help: """
+                Whose clock the rules follow: wall (live: escalations and deadlines fire on time) or event \
+                (the events' own times, to replay recorded or simulated traffic at any speed).
+                """
+        )
+        var clock: DaemonConfiguration.Clock?
+
         func run() async throws {
             options.bootstrapLogging()
             let logger = Logger(label: "linli")
-            let configuration = try await options.loadConfiguration()
+            let configuration = try await options.loadConfiguration(extra: ["pipeline.clock": clock?.rawValue].compactMapValues { $0 })
             let daemon = try await Daemon(configuration: configuration, logger: logger)
             try await daemon.run()
         }
     }
 }
+
+extension DaemonConfiguration.Clock: ExpressibleByArgument {}

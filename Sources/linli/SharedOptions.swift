@@ -13,6 +13,9 @@ struct SharedOptions: ParsableArguments {
     @Option(help: "SQLite ticket store file.")
     var db: String?
 
+    @Option(help: "HTTP address to serve the API, Open311, the board and metrics on: HOST:PORT (port 0: any free one).")
+    var http: String?
+
     @Option(help: "Directory of site registries (*.yaml).")
     var sites: String?
 
@@ -23,10 +26,12 @@ struct SharedOptions: ParsableArguments {
     var logLevel: Logger.Level = .info
 
     /// The configuration: these flags, then `LINLI_*` environment variables, then the file, then defaults.
-    func loadConfiguration() async throws -> DaemonConfiguration {
-        var overrides: [String: String] = [:]
+    /// - Parameter extra: further overrides of the calling command (e.g. `serve --clock`).
+    func loadConfiguration(extra: [String: String] = [:]) async throws -> DaemonConfiguration {
+        var overrides = extra
         overrides["mqtt.url"] = broker
         overrides["store.path"] = db
+        overrides["http.address"] = http
         overrides["sites.dir"] = sites
         overrides["rules.dir"] = rules
         return try await DaemonConfiguration.load(configFile: config, overrides: overrides)

@@ -61,6 +61,19 @@ struct RuleKindsTests {
         #expect(Self.opened(updates, "bin-contamination").first?.ticket.evidence == ["a", "b", "c"])
     }
 
+    @Test("every denial beyond the fifth within the window adds an occurrence, however many came before")
+    func longBurstCountsEveryTrigger() throws {
+        var engine = try F.engine(rules: ["gate-denied-burst"])
+        var updates: [TicketUpdate] = []
+        for index in 0..<12 {
+            updates += engine.process(
+                F.event(.gateDenied, device: "ZJ-G01", at: .seconds(index * 20), data: EventData(credential: "card", reason: "unknown"))
+            )
+        }
+        #expect(updates.map(\.action) == [.opened] + Array(repeating: .occurred, count: 7))
+        #expect(updates.last?.ticket.occurrences == 8)
+    }
+
     @Test("gate-denied-burst resolves itself after 30 minutes without a denial")
     func quietResolution() throws {
         var engine = try F.engine(rules: ["gate-denied-burst"])

@@ -57,13 +57,15 @@ extension RuleEngine {
     {
         var state = states[key] ?? SubjectState()
         let match = SubjectState.Match(time: event.time, id: event.id)
-        let index = state.recent.lastIndex { $0.time <= event.time }.map { $0 + 1 } ?? 0
-        state.recent.insert(match, at: index)
+        let position = state.recent.lastIndex { $0.time <= event.time }.map { $0 + 1 } ?? 0
+        state.recent.insert(match, at: position)
         let keep = 2 * threshold - 1
         if state.recent.count > keep { state.recent.removeFirst(state.recent.count - keep) }
         state.recent.removeAll { $0.time < now - within - within }
         states[key] = state
         dirty.insert(key)
+        // Where the new match sits now that older ones were trimmed (gone if it was the oldest).
+        guard let index = state.recent.lastIndex(of: match) else { return nil }
         let times = state.recent
         guard times.count >= threshold else { return nil }
         for start in 0...(times.count - threshold) {
