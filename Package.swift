@@ -26,6 +26,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(
@@ -49,9 +58,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TicketAPI",
+            dependencies: [
+                "LinliCore", "TicketStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources/templates"), .copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LinliDaemon",
             dependencies: [
-                "LinliCore", "Mosquitto", "TicketStore",
+                "LinliCore", "Mosquitto", "TicketStore", "TicketAPI",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -64,7 +90,10 @@ let package = Package(
         .executableTarget(
             name: "linli",
             dependencies: [
-                "LinliDaemon", "LinliCore", "TicketStore",
+                "LinliDaemon", "LinliCore", "TicketStore", "TicketAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -84,6 +113,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Simulator/Sources/linli-sim",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "linli-bench",
+            dependencies: [
+                "LinliCore", "LinliDaemon", "TicketStore", "Mosquitto", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Benchmarks/Sources/linli-bench",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -110,7 +151,20 @@ let package = Package(
         ),
         .testTarget(
             name: "LinliDaemonTests",
-            dependencies: ["LinliDaemon", "LinliCore", "TicketStore", "Mosquitto", "TestSupport"],
+            dependencies: ["LinliDaemon", "LinliCore", "TicketStore", "Mosquitto", "TestSupport", "Simulation"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TicketAPITests",
+            dependencies: [
+                "TicketAPI", "LinliDaemon", "LinliCore", "TicketStore", "Mosquitto", "TestSupport", "Simulation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -20,6 +20,16 @@ public final class DaemonStatus: Sendable {
         public var brokerConnected = false
         /// Batches committed.
         public var batches = 0
+        /// Messages received (in the inbox journal) but not yet applied and committed.
+        public var ingestBacklog = 0
+        /// How long the oldest of them has waited since it was received, in milliseconds (0 when none wait).
+        public var ingestLagMilliseconds: Int64 = 0
+        /// Bytes in the inbox journal's files.
+        public var journalBytes = 0
+        /// Messages that could not be written to the inbox journal (processed from memory only).
+        public var journalFailures = 0
+        /// Messages replayed from the inbox journal when the pipeline last started.
+        public var journalReplayed = 0
 
         /// Messages rejected in all.
         public var rejected: Int { rejectedByReason.values.reduce(0, +) }
@@ -48,6 +58,25 @@ public final class DaemonStatus: Sendable {
             }
             if !output.isEmpty || output.duplicates > 0 { snapshot.batches += 1 }
         }
+    }
+
+    /// Records the ingest backlog: messages journaled but not committed, the age of the oldest, the journal's size.
+    public func setIngestBacklog(_ backlog: Int, lagMilliseconds: Int64, journalBytes: Int) {
+        state.withLock { snapshot in
+            snapshot.ingestBacklog = backlog
+            snapshot.ingestLagMilliseconds = lagMilliseconds
+            snapshot.journalBytes = journalBytes
+        }
+    }
+
+    /// Counts a message that could not be journaled.
+    public func recordJournalFailure() {
+        state.withLock { $0.journalFailures += 1 }
+    }
+
+    /// Records how many messages the pipeline replayed from the journal at start.
+    public func setJournalReplayed(_ count: Int) {
+        state.withLock { $0.journalReplayed = count }
     }
 
     /// Records the broker connection state.

@@ -10,6 +10,7 @@ extension MQTTConfiguration {
         keepAlive = .seconds(daemon.keepAlive)
         username = daemon.username
         password = daemon.password
+        inboundCapacity = daemon.inboundCapacity
         if daemon.caFile != nil || daemon.certFile != nil || daemon.keyFile != nil {
             var tls = self.tls ?? TLSConfiguration()
             tls.caFile = daemon.caFile ?? tls.caFile

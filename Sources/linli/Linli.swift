@@ -10,6 +10,6 @@ struct Linli: AsyncParsableCommand {
             Linli subscribes to an MQTT broker, checks each device event against the wire contract, runs the \
             rules in Config/rules and raises, de-duplicates, escalates and resolves tickets stored in SQLite.
             """,
-        subcommands: [Serve.self, Tickets.self, Rules.self]
+        subcommands: [Serve.self, Tickets.self, Rules.self, Token.self, Replay.self]
     )
 }

@@ -2,14 +2,22 @@ public import ArgumentParser
 import Foundation
 import LinliCore
 import LinliDaemon
+import TicketAPI
 import TicketStore
 
 extension Linli {
-    /// `linli tickets …`: read and work tickets in the store.
+    /// `linli tickets …`: read and work tickets, in the local store or through a daemon's API (`--server`).
     struct Tickets: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Read and work tickets.",
-            subcommands: [List.self, Show.self, Acknowledge.self, Resolve.self]
+            discussion: """
+                Every command works on the local store (--db, or store.path from the configuration) or, with \
+                --server URL --token T, through a running daemon's HTTP API (the token needs the ticket's team \
+                to change it).
+                """,
+            subcommands: [
+                List.self, Show.self, Acknowledge.self, Resolve.self, Comment.self, Reopen.self, Report.self,
+            ]
         )
     }
 }
@@ -20,22 +28,12 @@ extension Linli.Tickets {
         static let configuration = CommandConfiguration(abstract: "List tickets, newest first.")
 
         @OptionGroup var options: SharedOptions
-        @Option(help: "Only this status: open, acknowledged or resolved.") var status: TicketStatus?
-        @Option(help: "Only this team.") var team: String?
-        @Option(help: "Only this site.") var site: String?
-        @Option(help: "Only this rule.") var rule: String?
-        @Option(help: "At most this many tickets.") var limit: Int?
+        @OptionGroup var remote: ServerOptions
+        @OptionGroup var list: TicketListOptions
         @Flag(help: "Print a JSON array in the contract shape.") var json = false
 
         func run() async throws {
-            let store = try await options.openStore()
-            var filter = TicketFilter()
-            filter.statuses = status.map { [$0] } ?? []
-            filter.team = team
-            filter.site = site
-            filter.rule = rule
-            filter.limit = limit
-            let tickets = try await store.tickets(matching: filter)
+            let tickets = try await options.backend(remote).list(list)
             print(json ? TicketText.jsonArray(tickets) : TicketText.table(tickets))
         }
     }
@@ -47,12 +45,12 @@ extension Linli.Tickets {
         )
 
         @OptionGroup var options: SharedOptions
+        @OptionGroup var remote: ServerOptions
         @Argument(help: "Ticket id, e.g. T-000042.") var id: String
         @Flag(help: "Print the ticket as JSON in the contract shape.") var json = false
 
         func run() async throws {
-            let store = try await options.openStore()
-            guard let ticket = try await store.ticket(id: id) else { throw TicketCommandError.notFound(id) }
+            let ticket = try await options.backend(remote).show(id: id)
             print(json ? TicketText.json(ticket) : TicketText.details(ticket))
         }
     }
@@ -64,18 +62,10 @@ extension Linli.Tickets {
             abstract: "Acknowledge an open ticket (stops its escalation)."
         )
 
-        @OptionGroup var options: SharedOptions
-        @Argument(help: "Ticket id.") var id: String
-        @Option(help: "Who is acknowledging (recorded in the history).") var actor = TicketText.defaultActor
-        @Option(help: "A note for the history.") var note: String?
-        @Flag(help: "Print the ticket as JSON afterwards.") var json = false
+        @OptionGroup var action: TicketActionOptions
 
         func run() async throws {
-            let store = try await options.openStore()
-            let ticket = try await TicketCommandError.mapping {
-                try await store.acknowledge(id: id, actor: actor, at: WallClock.now(), note: note)
-            }
-            print(json ? TicketText.json(ticket) : "\(ticket.id) acknowledged")
+            try await action.perform(.ack, done: "acknowledged")
         }
     }
 
@@ -83,19 +73,58 @@ extension Linli.Tickets {
     struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resolve a ticket, with an optional note.")
 
-        @OptionGroup var options: SharedOptions
-        @Argument(help: "Ticket id.") var id: String
-        @Option(help: "Who is resolving (recorded in the history).") var actor = TicketText.defaultActor
-        @Option(help: "Resolution note (default: manual).") var note: String?
-        @Flag(help: "Print the ticket as JSON afterwards.") var json = false
+        @OptionGroup var action: TicketActionOptions
 
         func run() async throws {
-            let store = try await options.openStore()
-            let ticket = try await TicketCommandError.mapping {
-                try await store.resolve(id: id, actor: actor, at: WallClock.now(), note: note)
-            }
-            print(json ? TicketText.json(ticket) : "\(ticket.id) resolved")
+            try await action.perform(.resolve, done: "resolved")
         }
+    }
+
+    /// `linli tickets comment ID --note TEXT`.
+    struct Comment: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a note to a ticket's history (--note is required).")
+
+        @OptionGroup var action: TicketActionOptions
+
+        func validate() throws {
+            guard let note = action.note, !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw ValidationError("a comment needs --note TEXT")
+            }
+        }
+
+        func run() async throws {
+            try await action.perform(.comment, done: "commented")
+        }
+    }
+
+    /// `linli tickets reopen ID`.
+    struct Reopen: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reopen a resolved ticket (it needs acknowledging again)."
+        )
+
+        @OptionGroup var action: TicketActionOptions
+
+        func run() async throws {
+            try await action.perform(.reopen, done: "reopened")
+        }
+    }
+}
+
+/// The arguments shared by `ack`, `resolve`, `comment` and `reopen`.
+struct TicketActionOptions: ParsableArguments {
+    @OptionGroup var options: SharedOptions
+    @OptionGroup var remote: ServerOptions
+    @Argument(help: "Ticket id, e.g. T-000042.") var id: String
+    @Option(help: "Who is acting (recorded in the history; with --server, next to the token's name).")
+    var actor: String?
+    @Option(help: "A note for the history (for resolve: the resolution, default manual).") var note: String?
+    @Flag(help: "Print the ticket as JSON afterwards.") var json = false
+
+    /// Performs `action` and prints the result.
+    func perform(_ action: TicketAction, done: String) async throws {
+        let ticket = try await options.backend(remote).perform(action, id: id, note: note, actor: actor)
+        print(json ? TicketText.json(ticket) : "\(ticket.id) \(done)")
     }
 }
 
@@ -110,26 +139,27 @@ extension SharedOptions {
         }
         return try TicketStore(path: configuration.databasePath)
     }
+
+    /// The daemon's API when `--server` is given, else the local store.
+    func backend(_ remote: ServerOptions) async throws -> any TicketBackend {
+        if let server = remote.server {
+            return RemoteTicketBackend(server: server, token: remote.resolvedToken)
+        }
+        return LocalTicketBackend(store: try await openStore())
+    }
 }
 
 /// Errors of the `tickets` commands, worded for people.
 enum TicketCommandError: Error, CustomStringConvertible {
     case notFound(String)
     case refused(String)
+    case server(status: Int, message: String)
 
     var description: String {
         switch self {
         case .notFound(let id): "no ticket '\(id)'"
         case .refused(let message): message
-        }
-    }
-
-    /// Runs a store transition, turning store errors into messages that name the ticket.
-    static func mapping(_ body: () async throws -> Ticket) async throws -> Ticket {
-        do {
-            return try await body()
-        } catch let error as TicketStoreError {
-            throw refused("\(error)")
+        case .server(let status, let message): "the server refused (\(status)): \(message)"
         }
     }
 }

@@ -18,10 +18,23 @@ enum CommandRunner {
     /// The `linli-sim` executable; missing means the package was not built (`swift build` builds it).
     static var binary: URL { productsDirectory.appendingPathComponent("linli-sim") }
 
-    /// Starts `linli-sim` with `arguments` in the repository root; returns the running process and its pipes.
-    static func start(_ arguments: [String]) throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
+    /// The `linli` executable.
+    static var linliBinary: URL { productsDirectory.appendingPathComponent("linli") }
+
+    /// Runs `linli` with `arguments` in the repository root, to the end.
+    static func runLinli(_ arguments: [String]) throws -> Output {
+        let (process, stdout, stderr) = try start(arguments, executable: linliBinary)
+        return finish(process, stdout, stderr)
+    }
+
+    /// Starts `linli-sim` (or `executable`) with `arguments` in the repository root; returns the running
+    /// process and its pipes.
+    static func start(
+        _ arguments: [String],
+        executable: URL = binary
+    ) throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = Fixtures.root
         let stdout = Pipe()

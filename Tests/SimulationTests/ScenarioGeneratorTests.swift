@@ -136,4 +136,22 @@ import Testing
             messages == [ScenarioMessage(topic: "linli/v1/zijing/bin/ZJ-B03-K/event", payload: [0xFF, 0x00], time: Fixtures.start + .seconds(2))]
         )
     }
+
+    @Test("day-in-zijing is the same byte for byte with its seed; another seed gives another day")
+    func shippedSeedDeterminism() throws {
+        let registry = try Fixtures.configRegistry()
+        let scenario = try Scenario.load(
+            file: "day-in-zijing.yaml",
+            contents: try Fixtures.shippedScenario("day-in-zijing.yaml"),
+            registry: registry
+        )
+        let generator = ScenarioGenerator(scenario: scenario, registry: registry)
+        let start = scenario.start.resolve(now: Fixtures.start)
+        let first = generator.messages(start: start)
+        #expect(first.count > 10_000)
+        #expect(first == generator.messages(start: start))
+        let other = generator.messages(start: start, seed: scenario.seed + 1)
+        #expect(other.map(\.payload) != first.map(\.payload))
+        #expect(other.count != first.count || other.map(\.time) != first.map(\.time), "the baseline itself changes")
+    }
 }

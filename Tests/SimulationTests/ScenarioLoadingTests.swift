@@ -323,4 +323,37 @@ import Testing
             #expect(error.description.contains("test.yaml:4:1: scenario: unknown key 'speed'"))
         }
     }
+
+    @Test("with several sites, an entry's site is the one that registers its device or resident")
+    func siteFromDevice() throws {
+        let scenario = try Fixtures.scenario(
+            """
+            name: two
+            sites: [zijing, beisan]
+            duration: 5m
+            timeline:
+              - {at: 0s, device: BS-B01-K, type: linli.bin.fill, data: {fill_pct: 40}}
+              - {at: 1s, gate-forced: {device: ZJ-G01}}
+              - {at: 2s, sos: {resident: R-0012}}
+            """
+        )
+        let messages = ScenarioGenerator(scenario: scenario, registry: Fixtures.registry).messages(start: Fixtures.start)
+        #expect(
+            messages.map(\.topic) == [
+                "linli/v1/beisan/bin/BS-B01-K/event", "linli/v1/zijing/gate/ZJ-G01/event",
+                "linli/v1/zijing/care/ZJ-C-0012/event",
+            ]
+        )
+    }
+
+    @Test("with several sites, an entry whose device no site registers must name its site")
+    func siteNeeded() {
+        let text = "name: x\nsites: [zijing, beisan]\nduration: 1m\ntimeline:\n  - {at: 0s, gate-forced: {device: XX-G9}}\n"
+        do {
+            _ = try Fixtures.scenario(text)
+            Issue.record("loaded a scenario whose entry has no site")
+        } catch {
+            #expect(error.description.contains("test.yaml:5:27: missing key 'site'"), "\(error)")
+        }
+    }
 }

@@ -22,7 +22,7 @@ extension ScenarioLoader {
         guard let pairs = reader.mapping(node, what: name) else { return nil }
         reader.rejectUnknownKeys(pairs, known: Self.macroKeys[name] ?? [], what: name)
         let fields = present(pairs)
-        guard let site = site(fields["site"], sites: sites, at: node) else { return nil }
+        guard let site = site(fields["site"], sites: sites, at: node, inferringFrom: fields) else { return nil }
         var parameters = MacroParameters(loader: self, name: name, node: node, fields: fields, site: site)
 
         switch name {

@@ -106,7 +106,7 @@ extension ScenarioLoader {
         _ fields: [String: YAMLReader.Node],
         sites: [String]
     ) -> ScenarioEvent? {
-        let site = self.site(fields["site"], sites: sites, at: entry)
+        let site = self.site(fields["site"], sites: sites, at: entry, inferringFrom: fields)
 
         var type: EventType?
         if let node = fields["type"], let text = reader.string(node, what: "type") {
@@ -173,13 +173,21 @@ extension ScenarioLoader {
         return Repetition(count: count, every: every)
     }
 
-    /// The entry's site: given (and among the scenario's sites), or the scenario's only site.
-    func site(_ node: YAMLReader.Node?, sites: [String], at entry: YAMLReader.Node) -> String? {
+    /// The entry's site: given (and among the scenario's sites), the scenario's only site, or the one of
+    /// the scenario's sites that registers the entry's `device` (or, failing that, its `resident`).
+    func site(
+        _ node: YAMLReader.Node?,
+        sites: [String],
+        at entry: YAMLReader.Node,
+        inferringFrom fields: [String: YAMLReader.Node] = [:]
+    ) -> String? {
         guard let node else {
             if sites.count == 1 { return sites[0] }
+            if let inferred = inferredSite(fields, sites: sites) { return inferred }
             reader.report(
                 entry,
-                "missing key 'site': the scenario runs at several sites (\(sites.joined(separator: ", ")))"
+                "missing key 'site': the scenario runs at several sites (\(sites.joined(separator: ", "))) "
+                    + "and its device or resident does not name exactly one of them"
             )
             return nil
         }
@@ -189,6 +197,20 @@ extension ScenarioLoader {
             return nil
         }
         return id
+    }
+
+    /// The only one of `sites` that registers the entry's device, else the only one with its resident.
+    private func inferredSite(_ fields: [String: YAMLReader.Node], sites: [String]) -> String? {
+        let probe = YAMLReader(file: reader.file)
+        if let node = fields["device"], let id = probe.string(node, what: "") {
+            let matching = sites.filter { registry.device(id, at: $0) != nil }
+            return matching.count == 1 ? matching[0] : nil
+        }
+        if let node = fields["resident"], let id = probe.string(node, what: "") {
+            let matching = sites.filter { registry.resident(id, at: $0) != nil }
+            return matching.count == 1 ? matching[0] : nil
+        }
+        return nil
     }
 
     /// A device registered at `site`, of one of `kinds`.

@@ -10,6 +10,6 @@ struct LinliSim: AsyncParsableCommand {
             Scenarios are YAML files (Simulator/Scenarios/*.yaml) with a timeline of incidents and the tickets \
             expected by their end. Captures are JSON Lines files of {"topic", "payload"} objects.
             """,
-        subcommands: [Run.self, Verify.self, Record.self, Replay.self]
+        subcommands: [Run.self, Verify.self, Load.self, Record.self, Replay.self]
     )
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LinliCore
 import Mosquitto
 import Simulation
@@ -12,7 +13,9 @@ extension LinliSim {
                 Messages are published at QoS 1, paced by the scenario clock divided by --speed (1 is real \
                 time, 1440 a day a minute, max as fast as the broker acknowledges); event times always follow \
                 the scenario clock, so every speed gives the same tickets. The run ends when the broker has \
-                acknowledged everything (and, at a finite speed, the scenario's duration has passed).
+                acknowledged everything (and, at a finite speed, the scenario's duration has passed). With \
+                --capture FILE nothing is published: the messages are written to FILE as a JSON Lines capture \
+                (each with its scenario-clock time as "at"), for `linli replay FILE` or `linli-sim replay FILE`.
                 """
         )
 
@@ -31,6 +34,9 @@ extension LinliSim {
         @Flag(help: "Print the summary and expected tickets as JSON.")
         var json = false
 
+        @Option(help: "Write the messages to this JSON Lines capture file (- for standard output) instead of publishing.")
+        var capture: String?
+
         func validate() throws {
             if let start, ScenarioStart(text: start) == nil {
                 throw ValidationError("--start '\(start)' must be 'now' or an RFC 3339 time with an offset")
@@ -44,6 +50,15 @@ extension LinliSim {
             let startTime = scenarioStart.resolve(now: WallClock.now(wholeSeconds: true))
             let seed = seed ?? scenario.seed
             let messages = ScenarioGenerator(scenario: scenario, registry: registry).messages(start: startTime, seed: seed)
+            if let capture {
+                try write(messages, to: capture)
+                if capture != "-" {
+                    print(
+                        "scenario \(scenario.name): wrote \(messages.count) messages from \(RFC3339.format(startTime)), seed \(seed), to \(capture)"
+                    )
+                }
+                return
+            }
             let paced = messages.map { Publisher.Paced(topic: $0.topic, payload: $0.payload, offset: $0.time - startTime) }
             let configuration = try brokerOptions.configuration()
 
@@ -78,6 +93,16 @@ extension LinliSim {
                 print("")
                 print("expected tickets:")
                 print(scenario.expectations.table)
+            }
+        }
+
+        /// Writes the messages as a JSON Lines capture, each with its scenario-clock time as `at`.
+        private func write(_ messages: [ScenarioMessage], to path: String) throws {
+            let text = CaptureFormat.encodeLines(messages.map { CaptureLine(topic: $0.topic, payload: $0.payload, at: $0.time) })
+            if path == "-" {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            } else if !FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) {
+                throw SimulatorError("cannot write the capture file '\(path)'")
             }
         }
     }

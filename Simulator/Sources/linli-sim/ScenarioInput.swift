@@ -13,7 +13,7 @@ struct ScenarioInput: ParsableArguments {
 
     /// Reads and checks the registry and the scenario; problems come back as one error, a line each.
     func load() throws -> (scenario: Scenario, registry: SiteRegistry) {
-        let registry = try loadRegistry()
+        let registry = try Self.registry(from: sites)
         let text = try FileReading.text(at: scenario, what: "scenario")
         do {
             return (try Scenario.load(file: scenario, contents: text, registry: registry), registry)
@@ -22,8 +22,8 @@ struct ScenarioInput: ParsableArguments {
         }
     }
 
-    /// The site registry from `--sites`.
-    private func loadRegistry() throws -> SiteRegistry {
+    /// The site registry in the directory `sites`.
+    static func registry(from sites: String) throws -> SiteRegistry {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: sites)

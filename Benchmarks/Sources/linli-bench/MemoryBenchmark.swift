@@ -1,0 +1,86 @@
+import Foundation
+import LinliCore
+import LinliDaemon
+import TicketStore
+
+/// `memory`: peak resident memory of a process that tracks the scaled registry (100,000 devices and 10,000
+/// residents by default) after a day of simulated traffic, run through the replay path (engine, de-duplication
+/// memory, group commits to a SQLite file). Measured in a child process of its own, so nothing the parent
+/// generated counts; the child's own generator state (a few MB) does.
+struct MemoryBenchmark {
+    let settings: BenchSettings
+
+    /// Runs the child and returns its figures.
+    func run() throws -> [Figure] {
+        let output = settings.work + "/memory.json"
+        BenchSettings.note("memory: \(settings.memoryHours) h of traffic over \(settings.devices) devices (child process)")
+        let status = try Subprocess.run(
+            "/proc/self/exe",
+            [
+                "memory-child", "--devices", "\(settings.devices)", "--residents", "\(settings.residents)",
+                "--hours", "\(settings.memoryHours)", "--rules", settings.rulesDirectory, "--work", settings.work,
+            ],
+            stdout: output,
+            stderr: settings.work + "/memory.err"
+        )
+        guard status == 0, let text = try? String(contentsOfFile: output, encoding: .utf8),
+            let report = try? JSONValue(parsing: text)
+        else { throw BenchError("the memory child failed (\(status)); see \(settings.work)/memory.err") }
+        let peak = report["peak_kb"]?.number ?? .nan
+        let baseline = report["baseline_kb"]?.number ?? .nan
+        let events = Int(report["events"]?.number ?? 0)
+        let changes = Int(report["ticket_changes"]?.number ?? 0)
+        let seconds = report["seconds"]?.number ?? .nan
+        return [
+            Figure(
+                name: "memory.peak_rss_mb",
+                value: peak / 1024,
+                unit: "MB",
+                detail: "VmHWM after \(Figure.format(settings.memoryHours)) h of traffic (\(Figure.grouped(events)) events, "
+                    + "\(Figure.format(seconds)) s), \(Figure.grouped(settings.devices)) devices, "
+                    + "\(Figure.grouped(settings.residents)) residents, \(Figure.grouped(changes)) ticket changes; target <= 100"
+            ),
+            Figure(
+                name: "memory.baseline_rss_mb",
+                value: baseline / 1024,
+                unit: "MB",
+                detail: "VmRSS of the same process before the registry was built (runtime and libraries)"
+            ),
+        ]
+    }
+
+    /// The child: builds the registry, replays the day, prints `{"peak_kb", …}`.
+    static func child(devices: Int, residents: Int, hours: Double, rulesDirectory: String, work: String) async throws {
+        let baseline = Machine.status("VmRSS") ?? 0
+        let fleet = BenchFleet(devices: devices, residents: residents)
+        let rules = try ConfigurationFiles.loadRules(from: rulesDirectory)
+        let path = work + "/memory.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let store = try TicketStore(path: path, configuration: .init(durability: .normal))
+        var replayer = try await Replayer.start(rules: rules, registry: fleet.registry, store: store)
+        var generator = TrafficGenerator(fleet: fleet, start: ReplayBenchmark.start - .seconds(7 * 3600), seed: 3, idPrefix: "m")
+        let end = ReplayBenchmark.start.milliseconds - 7 * 3_600_000 + Int64(hours * 3_600_000)
+        let began = Machine.nanoseconds()
+        var events = 0
+        while true {
+            let event = generator.next()
+            guard event.time.milliseconds < end else { break }
+            try await replayer.replay(topic: event.topic, payload: event.payload(), at: nil)
+            events += 1
+        }
+        let summary = try await replayer.finish()
+        let seconds = Double(Machine.nanoseconds() - began) / 1e9
+        let peak = Machine.status("VmHWM") ?? 0
+        var object = JSONObject()
+        object["peak_kb"] = .number(Double(peak))
+        object["baseline_kb"] = .number(Double(baseline))
+        object["events"] = .number(Double(events))
+        object["accepted"] = .number(Double(summary.accepted))
+        object["seconds"] = .number(seconds)
+        object["ticket_changes"] = .number(Double(summary.ticketChanges.values.reduce(0, +)))
+        var writer = JSONWriter()
+        writer.value(.object(object))
+        print(writer.text)
+        try store.close()
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Runs other programs: `mosquitto_sub`, the Python peer, `linli replay`.
+enum Subprocess {
+    /// Runs `executable` with `arguments` to completion, standard output and error to files; returns the exit
+    /// status.
+    static func run(_ executable: String, _ arguments: [String], stdout: String, stderr: String) throws -> Int32 {
+        let process = try start(executable, arguments, stdout: stdout, stderr: stderr)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Starts `executable` (a path, or a name looked up on `PATH`).
+    static func start(_ executable: String, _ arguments: [String], stdout: String, stderr: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try locate(executable))
+        process.arguments = arguments
+        FileManager.default.createFile(atPath: stdout, contents: nil)
+        FileManager.default.createFile(atPath: stderr, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: stdout)
+        process.standardError = FileHandle(forWritingAtPath: stderr)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// The path of a program: as given when it contains `/`, else the first match on `PATH`.
+    static func locate(_ name: String) throws -> String {
+        if name.contains("/") { return name }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") + ["/usr/sbin", "/usr/local/sbin"] {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw BenchError("\(name) is not installed (scripts/setup installs it)")
+    }
+}

@@ -1,0 +1,72 @@
+import LinliCore
+import Logging
+import TicketStore
+
+/// The ingest pipeline's bookkeeping around the ``InboxJournal``: how far journaled messages were taken into
+/// the session, how far that is committed, and the pruning of the persisted de-duplication memory.
+///
+/// The journal position travels in the batch's own transaction (``stateToCommit``), so after a crash the
+/// store says exactly which journaled messages its tickets include.
+struct InboxProgress {
+    /// The journal messages are written to before they are acknowledged.
+    let journal: InboxJournal
+    /// The highest journal sequence number taken into the session.
+    private(set) var taken: UInt64
+    /// The highest journal sequence number whose effects are committed.
+    private(set) var committed: UInt64
+    private var pruner: SeenEventPruner
+
+    /// Opens the journal of `configuration`, continuing after the position committed in `store`.
+    static func open(configuration: DaemonConfiguration, store: TicketStore, logger: Logger) async throws -> InboxProgress {
+        var applied: UInt64 = 0
+        if let bytes = try await store.engineState(key: InboxJournal.appliedStateKey) {
+            if let value = UInt64(String(decoding: bytes, as: UTF8.self)) {
+                applied = value
+            } else {
+                logger.error(
+                    "inbox journal: the committed position is unreadable; replaying the whole journal (redeliveries have no effect)"
+                )
+            }
+        }
+        let journal = try InboxJournal(configuration: configuration.journalConfiguration, appliedThrough: applied, logger: logger)
+        return InboxProgress(journal: journal, applied: applied, capacity: configuration.deduplicationCapacity)
+    }
+
+    private init(journal: InboxJournal, applied: UInt64, capacity: Int) {
+        self.journal = journal
+        self.taken = applied
+        self.committed = applied
+        self.pruner = SeenEventPruner(capacity: capacity)
+    }
+
+    /// Notes that the message journaled as `sequence` was taken into the session (0: not journaled).
+    mutating func take(_ sequence: UInt64) {
+        taken = max(taken, sequence)
+    }
+
+    /// The engine-state entries to commit with the next batch: the journal position, when it moved.
+    var stateToCommit: [String: [UInt8]] {
+        taken > committed ? [InboxJournal.appliedStateKey: Array(String(taken).utf8)] : [:]
+    }
+
+    /// After a successful commit of a batch that included ``stateToCommit``: frees applied journal segments,
+    /// prunes seen events beyond the de-duplication capacity, and reports the backlog.
+    mutating func didCommit(_ output: ProcessorOutput, store: TicketStore, status: DaemonStatus) async throws {
+        if taken > committed {
+            committed = taken
+            journal.markApplied(through: committed)
+        }
+        pruner.record(output.seen)
+        if let cutoff = pruner.takeCutoff() {
+            try await store.pruneSeenEvents(before: cutoff)
+        }
+        report(to: status)
+    }
+
+    /// Writes the backlog (journaled, not committed), the age of its oldest message and the journal's size.
+    func report(to status: DaemonStatus, now: EventTime = WallClock.now()) {
+        let snapshot = journal.snapshot
+        let lag = snapshot.oldestPendingReceivedAt.map { max(0, now.milliseconds - $0.milliseconds) } ?? 0
+        status.setIngestBacklog(Int(snapshot.pending), lagMilliseconds: lag, journalBytes: snapshot.bytes)
+    }
+}
