@@ -44,7 +44,8 @@ public struct Daemon: Sendable {
         self.store = try TicketStore(path: configuration.databasePath)
         let feed =
             configuration.feed.enabled
-            ? TicketFeed(configuration: configuration, store: store, metrics: metrics, logger: logger) : nil
+            ? TicketFeed(configuration: configuration, store: store, status: status, metrics: metrics, logger: logger)
+            : nil
         self.feed = feed
         self.httpServer =
             configuration.http.enabled

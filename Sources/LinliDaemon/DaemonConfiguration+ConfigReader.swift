@@ -53,7 +53,7 @@ extension DaemonConfiguration {
         lateness = try Self.duration(reader, "pipeline.lateness", default: lateness)
         futureTolerance = try Self.duration(reader, "pipeline.future_tolerance", default: futureTolerance)
         http.enabled = reader.bool(forKey: "http.enabled", default: http.enabled)
-        http.address = reader.string(forKey: "http.address", default: http.address)
+        http.address = reader.string(forKey: "http.address", default: HTTP.defaultAddress)
         http.readRequiresToken = reader.bool(forKey: "http.read_requires_token")
         http.tokens = reader.stringArray(forKey: "auth.tokens", isSecret: true, default: http.tokens)
         feed.enabled = reader.bool(forKey: "feed.enabled", default: feed.enabled)

@@ -5,8 +5,13 @@ extension DaemonConfiguration {
     public struct HTTP: Sendable {
         /// Whether `linli serve` serves HTTP at all.
         public var enabled = true
-        /// `HOST:PORT` to bind (`[::1]:8080` for IPv6); port 0 picks a free one. Loopback by default.
-        public var address = "127.0.0.1:8080"
+        /// The address `linli serve` binds when `http.address` is not set: loopback, port 8080.
+        public static let defaultAddress = "127.0.0.1:8080"
+
+        /// `HOST:PORT` to bind (`[::1]:8080` for IPv6); port 0 picks a free one (``Daemon/endpoints`` says
+        /// which). Read from `http.address`, default ``defaultAddress``; a configuration made in code (tests,
+        /// embedding) starts at `127.0.0.1:0`, so daemons in one process never fight over a port.
+        public var address = "127.0.0.1:0"
         /// `nil`: reads are open on loopback and need a token elsewhere; `true`: always; `false`: never.
         public var readRequiresToken: Bool?
         /// Accepted tokens, one `NAME:TEAMS:sha256:HEX` line each (see ``TicketAPI/APIToken``).

@@ -15,10 +15,11 @@ struct FeedSchedule: Sendable, Hashable {
         case clear(topic: String)
     }
 
-    /// A retained message to clear at `due`.
+    /// A retained message to clear ``clearAfter`` after `resolvedAt` (so a changed `feed.clear_after` applies
+    /// to clears already scheduled).
     struct PendingClear: Sendable, Hashable {
         var site: String
-        var due: EventTime
+        var resolvedAt: EventTime
     }
 
     /// The store revision published up to.
@@ -51,9 +52,9 @@ struct FeedSchedule: Sendable, Hashable {
                 actions.append(.publish(topic: topic, ticket: ticket))
                 continue
             }
-            let due = (ticket.resolvedAt ?? ticket.updatedAt) + clearAfter
-            if due > now {
-                pending[ticket.id] = PendingClear(site: ticket.site, due: due)
+            let resolvedAt = ticket.resolvedAt ?? ticket.updatedAt
+            if resolvedAt + clearAfter > now {
+                pending[ticket.id] = PendingClear(site: ticket.site, resolvedAt: resolvedAt)
                 actions.append(.publish(topic: topic, ticket: ticket))
             } else {
                 pending[ticket.id] = nil
@@ -67,12 +68,14 @@ struct FeedSchedule: Sendable, Hashable {
 
     /// The clears due by `now`, removed from ``pending``, in due order.
     mutating func dueClears(now: EventTime) -> [Action] {
-        let due = pending.filter { $0.value.due <= now }.sorted { ($0.value.due, $0.key) < ($1.value.due, $1.key) }
+        let due = pending.filter { $0.value.resolvedAt + clearAfter <= now }
+            .sorted { ($0.value.resolvedAt, $0.key) < ($1.value.resolvedAt, $1.key) }
         for (id, _) in due { pending[id] = nil }
         return due.map { .clear(topic: Self.topic(site: $0.value.site, id: $0.key)) }
     }
 
-    /// The persisted form: `{"revision": N, "pending": [{"id", "site", "due"}]}`, due in epoch milliseconds.
+    /// The persisted form: `{"revision": N, "pending": [{"id", "site", "resolved_at"}]}`, times in epoch
+    /// milliseconds.
     func encoded() -> [UInt8] {
         var writer = JSONWriter(capacity: 64 + pending.count * 64)
         writer.beginObject()
@@ -86,8 +89,8 @@ struct FeedSchedule: Sendable, Hashable {
             writer.string(id)
             writer.key("site")
             writer.string(clear.site)
-            writer.key("due")
-            writer.integer(Int(clear.due.milliseconds))
+            writer.key("resolved_at")
+            writer.integer(Int(clear.resolvedAt.milliseconds))
             writer.endObject()
         }
         writer.endArray()
@@ -105,9 +108,10 @@ struct FeedSchedule: Sendable, Hashable {
         firstRun = false
         self.revision = Int64(revision)
         for entry in value["pending"]?.array ?? [] {
-            guard let id = entry["id"]?.string, let site = entry["site"]?.string, let due = entry["due"]?.number
+            guard let id = entry["id"]?.string, let site = entry["site"]?.string,
+                let resolvedAt = entry["resolved_at"]?.number
             else { continue }
-            pending[id] = PendingClear(site: site, due: EventTime(milliseconds: Int64(due)))
+            pending[id] = PendingClear(site: site, resolvedAt: EventTime(milliseconds: Int64(resolvedAt)))
         }
     }
 }

@@ -14,6 +14,10 @@ import UnixSignals
 /// escalations fire without waiting for an event) and picks up acknowledgements and resolutions made
 /// by other processes through the store.
 ///
+/// Every message is appended to the ``InboxJournal`` on the MQTT network thread before libmosquitto's
+/// callback returns (the broker already counts it as delivered); each batch commits the journal position it
+/// includes with its tickets, and a restart first applies what the journal holds past that position.
+///
 /// - Important: A bad message never throws out of ``run()``: it is dead-lettered, counted and logged.
 public final class IngestPipeline: Service {
     private let configuration: DaemonConfiguration

@@ -24,6 +24,7 @@ public final class TicketFeed: Service {
 
     private let configuration: DaemonConfiguration
     private let store: TicketStore
+    private let status: DaemonStatus
     private let metrics: DaemonMetrics
     private let logger: Logger
     private let nudges: AsyncStream<Void>
@@ -34,11 +35,19 @@ public final class TicketFeed: Service {
     /// - Parameters:
     ///   - configuration: the broker settings and the `feed` section.
     ///   - store: the ticket store.
+    ///   - status: the pipeline's broker state; the feed connects once the pipeline has.
     ///   - metrics: counts what is published and cleared.
     ///   - logger: the feed's logger.
-    public init(configuration: DaemonConfiguration, store: TicketStore, metrics: DaemonMetrics, logger: Logger) {
+    public init(
+        configuration: DaemonConfiguration,
+        store: TicketStore,
+        status: DaemonStatus,
+        metrics: DaemonMetrics,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.store = store
+        self.status = status
         self.metrics = metrics
         self.logger = logger
         (nudges, nudge) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -56,7 +65,18 @@ public final class TicketFeed: Service {
 
     /// Publishes until graceful shutdown, then makes one last pass (for what the pipeline committed while
     /// draining), waiting a few seconds at most for the broker.
+    ///
+    /// It connects once the pipeline has, so a broker that refuses the daemon is reported once, by the
+    /// pipeline. A broker lost later does not stop the daemon: the feed logs it, waits (0.5 s doubling up
+    /// to 30 s) and tries again; what changed meanwhile is published once it connects.
     public func run() async throws {
+        while !status.snapshot.brokerConnected {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(100)) }
+            } catch {
+                return
+            }
+        }
         let state = ScheduleBox(
             FeedSchedule(
                 stored: try await store.engineState(key: Self.stateKey),
@@ -66,21 +86,46 @@ public final class TicketFeed: Service {
         var mqtt = try MQTTConfiguration(daemon: configuration.mqtt)
         mqtt.clientID = configuration.feed.clientID ?? (configuration.mqtt.clientID + "-feed")
         mqtt.cleanSession = true
-        try await MQTTClient.withClient(configuration: mqtt, logger: logger) { client in
-            connected.store(true, ordering: .relaxed)
-            logger.info("ticket feed publishing", metadata: ["feed.clear_after": "\(configuration.feed.clearAfter.shortText)"])
+        var failures = 0
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try await cancelWhenGracefulShutdown { [self] in
-                    try await loop(client: client, state: state)
+                try await MQTTClient.withClient(configuration: mqtt, logger: logger) { client in
+                    failures = 0
+                    try await publish(client: client, state: state)
                 }
-            } catch is CancellationError {
-                // Graceful shutdown.
-            }
-            try? await withDeadline(.seconds(3)) { [self] in
-                try await pass(client: client, state: state)
+                break
+            } catch {
+                connected.store(false, ordering: .relaxed)
+                failures += 1
+                let delay = Duration.milliseconds(min(30_000, 500 << min(failures - 1, 6)))
+                logger.warning(
+                    "ticket feed cannot reach the broker; retrying",
+                    metadata: ["error": "\(error)", "retry.after": "\(delay.shortText)"]
+                )
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                } catch {
+                    break
+                }
             }
         }
         connected.store(false, ordering: .relaxed)
+    }
+
+    /// Publishes on a connected client until graceful shutdown, then makes the last pass.
+    private func publish(client: MQTTClient, state: ScheduleBox) async throws {
+        connected.store(true, ordering: .relaxed)
+        logger.info("ticket feed publishing", metadata: ["feed.clear_after": "\(configuration.feed.clearAfter.shortText)"])
+        do {
+            try await cancelWhenGracefulShutdown { [self] in
+                try await loop(client: client, state: state)
+            }
+        } catch is CancellationError {
+            // Graceful shutdown.
+        }
+        try? await withDeadline(.seconds(3)) { [self] in
+            try await pass(client: client, state: state)
+        }
     }
 
     private func loop(client: MQTTClient, state: ScheduleBox) async throws {

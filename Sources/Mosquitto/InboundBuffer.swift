@@ -76,14 +76,15 @@ final class InboundBuffer: Sendable {
 
     // MARK: Producer (the client's network thread)
 
-    /// Appends a message, blocking the calling thread while the buffer is full.
+    /// Appends a message, blocking the calling thread while the buffer is full (unless `mayBlock` is false: then
+    /// it appends beyond capacity).
     ///
     /// - Important: Call only from the single producer thread, never from a task on the cooperative pool.
-    func push(_ message: MQTTMessage) {
+    func push(_ message: MQTTMessage, mayBlock: Bool = true) {
         var pending = Optional(message)
         while true {
             let action: PushAction = state.withLock { state in
-                guard state.count < capacity || state.producerReleased else {
+                guard state.count < capacity || state.producerReleased || !mayBlock else {
                     state.producerWaiting = true
                     return .wait
                 }

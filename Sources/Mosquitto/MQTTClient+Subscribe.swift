@@ -12,9 +12,11 @@ extension MQTTClient {
     /// try await client.subscribe("sensors/+/telemetry", qos: .atLeastOnce)
     /// ```
     ///
-    /// - Important: The SUBACK is read by the same thread that fills ``messages``. If messages may already be arriving
-    ///   in numbers larger than ``MQTTConfiguration/inboundCapacity``, consume ``messages`` in another task while
-    ///   awaiting this call.
+    /// - Important: The SUBACK is read by the same thread that fills ``messages``. While a SUBACK is awaited the
+    ///   buffer does not block that thread when full (a persistent session's backlog arrives before the SUBACK, and
+    ///   a blocked thread would never read it): it may then hold more than ``MQTTConfiguration/inboundCapacity``
+    ///   messages, as many as the broker sends before the SUBACK (for QoS 1, about its in-flight window).
+    ///   Back-pressure resumes once every SUBACK is in.
     /// - Parameters:
     ///   - filter: An MQTT topic filter (`+` and `#` wildcards, `$share/group/…` shared subscriptions).
     ///   - qos: The maximum QoS at which to receive messages.
@@ -39,6 +41,7 @@ extension MQTTClient {
                     let code = mosquitto_subscribe(handle.pointer, &mid, filter, qos.rawValue)
                     if code == 0 {
                         state.pendingSubscriptions[mid] = filter
+                        subscribesPending.store(state.pendingSubscriptions.count, ordering: .releasing)
                     } else if code != MosquittoError.noConnection.code {
                         state.subscriptions.removeAll { $0.filter == filter }
                         return MosquittoError(code: code)
@@ -74,6 +77,7 @@ extension MQTTClient {
             let code = mosquitto_subscribe(handle.pointer, &mid, subscription.filter, subscription.qos.rawValue)
             if code == 0 {
                 state.pendingSubscriptions[mid] = subscription.filter
+                subscribesPending.store(state.pendingSubscriptions.count, ordering: .releasing)
             } else {
                 logger.error(
                     "MQTT re-subscribe failed",
@@ -87,6 +91,7 @@ extension MQTTClient {
     func subscriptionAcknowledged(mid: Int32, grantedQoS: Int32) {
         let (filter, waiters): (String?, [ClientState.Waiter]) = state.withLock { state in
             guard let filter = state.pendingSubscriptions.removeValue(forKey: mid) else { return (nil, []) }
+            subscribesPending.store(state.pendingSubscriptions.count, ordering: .releasing)
             if grantedQoS >= 0x80 {
                 state.subscriptions.removeAll { $0.filter == filter }
             }

@@ -6,7 +6,7 @@ extension Linli {
     /// `linli serve`: the daemon.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the daemon: connect to the broker, ingest, run rules, store tickets.",
+            abstract: "Run the daemon: ingest from the broker, run rules, store tickets, serve HTTP and the MQTT feed.",
             discussion: "Stops cleanly on SIGINT or SIGTERM: stops ingest, drains, commits and closes the store."
         )
 

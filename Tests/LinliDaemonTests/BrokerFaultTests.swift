@@ -7,6 +7,10 @@ import TestSupport
 import Testing
 import TicketStore
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 @Suite("Broker faults and overload: reconnect, nothing lost at QoS 1, bounded backlog", .serialized, .timeLimit(.minutes(2)))
 struct BrokerFaultTests {
     /// Samples the daemon's status every 10 ms until cancelled: whether it was ever seen disconnected, and the
@@ -76,20 +80,33 @@ struct BrokerFaultTests {
         await broker.stop()
     }
 
-    @Test("while the broker is down the daemon keeps running and reports the broker as disconnected")
+    /// The HTTP status of `GET {base}/healthz`.
+    static func healthStatus(_ base: String) async throws -> Int {
+        let url = try #require(URL(string: base + "/healthz"))
+        let (_, response) = try await URLSession.shared.data(from: url)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    @Test("while the broker is down the daemon keeps running and /healthz reports the broker as disconnected")
     func healthShowsOutage() async throws {
         let broker = try await MosquittoBroker.start(persistence: true)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let configuration = Reliability.configuration(brokerURL: broker.url, directory: directory)
+        var configuration = Reliability.configuration(brokerURL: broker.url, directory: directory)
+        configuration.http.enabled = true
+        configuration.http.address = "127.0.0.1:0"
         let running = try await RunningDaemon.startConnected(configuration)
+        let http = try await running.daemon.endpoints.waitForHTTP()
+        #expect(try await Self.healthStatus(http) == 200)
         await broker.stop()
         try await Reliability.waitUntil("the daemon reports the broker down") { !running.status.brokerConnected }
         try await Task.sleep(for: .milliseconds(1500))
         #expect(!running.status.brokerConnected)
+        #expect(try await Self.healthStatus(http) == 503)
         #expect(!running.task.isCancelled)
         try await broker.restart()
         try await Reliability.waitUntil("the daemon reconnects", timeout: .seconds(40)) { running.status.brokerConnected }
+        #expect(try await Self.healthStatus(http) == 200)
         try await Reliability.publish(Reliability.messages(Reliability.fillEvents(count: 5, prefix: "back")), to: broker.url)
         try await Reliability.waitUntil("events flow again") { running.status.accepted == 5 }
         try await running.stop()

@@ -7,6 +7,10 @@ import TestSupport
 import Testing
 import TicketStore
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 @Suite("Security: TLS with a test CA, passwords, client certificates, secrets kept out of logs", .serialized, .timeLimit(.minutes(1)))
 struct SecurityTests {
     static let username = "linli"
@@ -172,6 +176,48 @@ struct SecurityTests {
         #expect(running.status.brokerConnected)
         try await running.stop()
         await secure.stop()
+    }
+
+    @Test("the HTTP side refuses a body over its limit, and no resident id reaches the logs at info level")
+    func httpLimitsAndQuietLogs() async throws {
+        let broker = try await MosquittoBroker.start()
+        let store = try TemporaryDirectory()
+        defer { store.remove() }
+        var configuration = Reliability.configuration(brokerURL: broker.url, directory: store)
+        configuration.http.enabled = true
+        configuration.http.address = "127.0.0.1:0"
+        // The SHA-256 of "reliability-test-token".
+        configuration.http.tokens = ["reliability:*:sha256:069c1de0d5ae34ee6c90126d4c6aec627511ed92c3e2f0f0d8629e18b6d3ea32"]
+        let lines = CapturingLogHandler.Lines()
+        let running = try await RunningDaemon.startConnected(configuration, logger: CapturingLogHandler.logger(into: lines))
+        let base = try await running.daemon.endpoints.waitForHTTP()
+        let sos = Event(
+            id: "quiet-1",
+            site: "zijing",
+            device: "ZJ-C-0012",
+            type: .careSOS,
+            time: WallClock.now(),
+            data: EventData(resident: "R-0012")
+        )
+        try await Reliability.publish(Reliability.messages([sos]), to: broker.url)
+        try await Reliability.waitUntil("the SOS is applied") { running.status.accepted == 1 }
+
+        var request = URLRequest(url: try #require(URL(string: base + "/api/v1/tickets/T-000001/ack")))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("Bearer reliability-test-token", forHTTPHeaderField: "Authorization")
+        request.httpBody = Data(("{\"note\": \"" + String(repeating: "x", count: 64 * 1024) + "\"}").utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 413)
+        let (_, listed) = try await URLSession.shared.data(from: try #require(URL(string: base + "/api/v1/tickets")))
+        #expect((listed as? HTTPURLResponse)?.statusCode == 200)
+        try await running.stop()
+        await broker.stop()
+
+        let infoAndAbove = lines.all.filter { !$0.hasPrefix("trace") && !$0.hasPrefix("debug") }
+        #expect(!infoAndAbove.isEmpty)
+        #expect(!infoAndAbove.contains { $0.contains("R-0012") }, "a resident id appeared at info level or above")
+        #expect(!lines.all.contains { $0.contains("reliability-test-token") }, "a token appeared in the logs")
     }
 
     /// Runs the built `linli serve` against the secure broker with credentials from the environment only.

@@ -87,6 +87,7 @@ struct OperationsTests {
     @Test("/healthz is 200 with every check passing, and 503 naming the broker when it goes down")
     func health() async throws {
         let live = try await LiveDaemon.start()
+        try await LiveDaemon.waitUntil("the feed has connected too") { live.daemon.feed?.isConnected == true }
         let healthy = try await TestServer.client.execute(.init(url: live.url + "/healthz"), timeout: .seconds(10))
         #expect(healthy.status.code == 200)
         let body = try JSONValue(parsing: Array(try await healthy.body.collect(upTo: 1 << 16).readableBytesView))

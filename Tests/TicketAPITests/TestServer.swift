@@ -151,7 +151,13 @@ final class TestServer: Sendable {
 
     /// The tests' HTTP client: redirects are not followed, so a 303 and its cookie can be seen. Lives as long
     /// as the test process.
-    static let client = HTTPClient(configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        // Many tests talk to the shared server at once: no waiting for one of a handful of pooled connections.
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.timeout = .init(connect: .seconds(30), read: .seconds(30))
+        return HTTPClient(configuration: configuration)
+    }()
 
     /// Sends a request over a real socket.
     func request(
@@ -170,7 +176,7 @@ final class TestServer: Sendable {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await Self.client.execute(request, timeout: .seconds(10))
+        let response = try await Self.client.execute(request, timeout: .seconds(30))
         let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return Reply(
             status: Int(response.status.code),

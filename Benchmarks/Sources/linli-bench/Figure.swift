@@ -1,3 +1,4 @@
+import Foundation
 import LinliCore
 
 /// One measured figure: what was measured, its value and unit, and the conditions that give it meaning.

@@ -3,6 +3,8 @@ import LinliCore
 import LinliDaemon
 import Logging
 import Mosquitto
+import ServiceLifecycle
+import TestSupport
 
 /// `ingest`: end to end through a real local mosquitto. For QoS 0 and QoS 1: persistent sessions are
 /// registered, N events are published once (so every session holds the same queue), then each consumer
@@ -124,8 +126,15 @@ struct IngestBenchmark {
         let began = Machine.nanoseconds()
         let running = Task { try await daemon.run(group) }
         let deadline = began + 600 * 1_000_000_000
+        var nextNote = began + 10_000_000_000
         while daemon.status.snapshot.handled < count {
-            guard Machine.nanoseconds() < deadline else { throw BenchError("the daemon did not drain its queue in 10 minutes") }
+            let now = Machine.nanoseconds()
+            guard now < deadline else { throw BenchError("the daemon did not drain its queue in 10 minutes") }
+            if now > nextNote {
+                let snapshot = daemon.status.snapshot
+                BenchSettings.note("ingest: … \(snapshot.handled) handled, \(snapshot.batches) batches, backlog \(snapshot.ingestBacklog)")
+                nextNote = now + 10_000_000_000
+            }
             try await Task.sleep(for: .milliseconds(1))
         }
         let seconds = Double(Machine.nanoseconds() - began) / 1e9

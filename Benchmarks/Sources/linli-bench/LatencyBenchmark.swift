@@ -6,6 +6,8 @@ import Logging
 import Mosquitto
 import ServiceLifecycle
 import Synchronization
+import TestSupport
+import TicketStore
 
 /// `latency`: publish at a fixed rate, each event raising a ticket (`bin-full` on a distinct bin, then
 /// `gate-forced` on a distinct gate), and measure, per event, from just before the publish call to just after

@@ -41,6 +41,18 @@ extension LinliBench {
         @Option(help: "Residents in the scaled registry.")
         var residents = 10_000
 
+        @Option(help: "Events in the replay capture (default 1,200,000; --quick 120,000).")
+        var replayEvents: Int?
+
+        @Option(help: "Events per engine pass (default 300,000; --quick 60,000).")
+        var engineEvents: Int?
+
+        @Option(help: "Events queued for each ingest drain (default 300,000; --quick 50,000).")
+        var ingestEvents: Int?
+
+        @Option(help: "Hours of traffic before memory is read (default 24; --quick 2).")
+        var memoryHours: Double?
+
         @Option(help: "The rules directory.")
         var rules = "Config/rules"
 
@@ -72,6 +84,10 @@ extension LinliBench {
                 settings.latencySeconds = 3
                 settings.memoryHours = 2
             }
+            settings.replayEvents = replayEvents ?? settings.replayEvents
+            settings.engineMessages = engineEvents ?? settings.engineMessages
+            settings.ingestMessages = ingestEvents ?? settings.ingestMessages
+            settings.memoryHours = memoryHours ?? settings.memoryHours
             let temporary = work == nil
             settings.work = work ?? NSTemporaryDirectory() + "linli-bench-\(UInt32.random(in: 0...UInt32.max))"
             try FileManager.default.createDirectory(atPath: settings.work, withIntermediateDirectories: true)

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import LinliCore
 
@@ -43,7 +44,7 @@ enum Machine {
     /// CPU time (user + system) this process has used so far, in seconds.
     static func cpuSeconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
@@ -60,8 +61,6 @@ enum Machine {
 
     /// Monotonic nanoseconds.
     static func nanoseconds() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+        DispatchTime.now().uptimeNanoseconds
     }
 }

@@ -12,7 +12,7 @@ struct ReplayBenchmark {
 
     /// The generated capture: about an hour of traffic, starting 07:00 local.
     func writeCapture(to path: String) throws -> Int {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { throw BenchError("cannot write \(path)") }
         defer { try? handle.close() }
         var generator = TrafficGenerator(fleet: fleet, start: Self.start, seed: 7, idPrefix: "r")

@@ -37,6 +37,8 @@ public enum CaptureFormat {
     ///   - line: Its 1-based line number, for the error.
     /// - Throws: ``CaptureFormatError`` naming the line and what is wrong.
     public static func decode(_ text: some StringProtocol, line: Int = 0) throws(CaptureFormatError) -> CaptureLine {
+        var text = String(text)
+        if let decoded = text.withUTF8({ decodeWithoutTree(UnsafeRawBufferPointer($0)) }) { return decoded }
         let value: JSONValue
         do {
             value = try JSONValue(parsing: String(text))
@@ -77,6 +79,59 @@ public enum CaptureFormat {
             at = time
         }
         return CaptureLine(topic: topic, payload: payload, at: at)
+    }
+
+    /// Reads a well-formed line in one pass over its bytes, without building a JSON tree (`linli replay` reads
+    /// millions of lines); `nil` for any line it cannot read, which ``decode(_:line:)`` then reads the full way,
+    /// to report exactly what is wrong. For a line it reads, the result is the full way's.
+    static func decodeWithoutTree(_ bytes: UnsafeRawBufferPointer) -> CaptureLine? {
+        var parser = JSONParser(bytes: bytes)
+        var topic: JSONParser.StringSpan?
+        var payload: JSONParser.StringSpan?
+        var payloadBase64: JSONParser.StringSpan?
+        var at: JSONParser.StringSpan?
+        do {
+            guard try parser.peekKind() == .object else { return nil }
+            var cursor = try parser.beginObject()
+            while let key = try parser.nextKey(&cursor) {
+                let kind = try parser.peekKind()
+                if parser.matches(key, "topic") {
+                    guard kind == .string else { return nil }
+                    topic = try parser.scanString()
+                } else if parser.matches(key, "payload") {
+                    guard kind == .string else { return nil }
+                    payload = try parser.scanString()
+                } else if parser.matches(key, "payload_base64") {
+                    guard kind == .string else { return nil }
+                    payloadBase64 = try parser.scanString()
+                } else if parser.matches(key, "at") {
+                    guard kind == .string || kind == .null else { return nil }
+                    if kind == .string { at = try parser.scanString() } else { try parser.skipValue() }
+                } else {
+                    try parser.skipValue()
+                }
+            }
+            try parser.finish()
+        } catch {
+            return nil
+        }
+        guard let topic, topic.end > topic.start else { return nil }
+        let bytes: [UInt8]
+        switch (payload, payloadBase64) {
+        case (let text?, nil):
+            bytes = parser.decoded(text)
+        case (nil, let encoded?):
+            guard let decoded = Base64.decode(parser.string(encoded)) else { return nil }
+            bytes = decoded
+        default:
+            return nil
+        }
+        var time: EventTime?
+        if let at {
+            guard let parsed = RFC3339.parse(parser.string(at)) else { return nil }
+            time = parsed
+        }
+        return CaptureLine(topic: parser.string(topic), payload: bytes, at: time)
     }
 
     /// Reads a whole capture; blank lines are skipped, and a final line may lack its newline.

@@ -20,18 +20,35 @@ extension RuleEngine {
     // MARK: - Watching subjects
 
     /// The limit of an absence rule for a subject, or `nil` when the rule does not watch it.
-    func watchedLimit(_ rule: Rule, _ absence: Absence, subject: Subject, site: String) -> Duration? {
+    ///
+    /// With the `context` of an event about the subject, its registry look-ups are reused.
+    func watchedLimit(
+        _ rule: Rule,
+        _ absence: Absence,
+        subject: Subject,
+        site: String,
+        context: RuleContext? = nil
+    ) -> Duration? {
         switch (absence.watch, subject) {
         case (.devices, .device(let id)):
-            guard let device = registry.device(id, at: site) else { return nil }
+            let device =
+                context.flatMap { $0.event.device == id && $0.event.site == site ? $0.device : nil }
+                ?? registry.device(id, at: site)
+            guard let device else { return nil }
             return absence.limit(for: device.kind)
         case (.residents, .resident(let id)):
-            return registry.resident(id, at: site) != nil ? absence.limit(for: nil) : nil
+            return resident(id, at: site, context: context) != nil ? absence.limit(for: nil) : nil
         case (.residentsLivingAlone, .resident(let id)):
-            return registry.resident(id, at: site)?.livingAlone == true ? absence.limit(for: nil) : nil
+            return resident(id, at: site, context: context)?.livingAlone == true ? absence.limit(for: nil) : nil
         default:
             return nil
         }
+    }
+
+    /// A registered resident, from the event's context when it is about them.
+    private func resident(_ id: String, at site: String, context: RuleContext?) -> Resident? {
+        if let context, context.residentID == id, context.event.site == site { return context.resident }
+        return registry.resident(id, at: site)
     }
 
     /// Every (rule, subject) an absence or daily-deadline rule watches.

@@ -20,12 +20,12 @@ extension RuleEngine {
             }
         case .absence(let absence):
             guard absence.signs.matches(&context), let key = key(rule, context),
-                watchedLimit(rule, absence, subject: key.subject, site: key.site) != nil
+                let limit = watchedLimit(rule, absence, subject: key.subject, site: key.site, context: context)
             else { return }
-            touch(rule, key: key, at: context.event.time)
+            touch(key, at: context.event.time, absenceLimit: limit)
         case .dailyDeadline(let matcher):
             guard matcher.matches(&context), let key = key(rule, context), dailyDue[key] != nil else { return }
-            touch(rule, key: key, at: context.event.time)
+            touch(key, at: context.event.time, absenceLimit: nil)
         }
     }
 
@@ -96,19 +96,23 @@ extension RuleEngine {
 
     // MARK: - Signs of life and quiet periods
 
-    /// Records a sign of life for an absence or daily-deadline rule.
-    private mutating func touch(_ rule: Rule, key: DedupKey, at time: EventTime) {
-        var state = states[key] ?? SubjectState()
-        state.lastSeen = max(state.lastSeen ?? time, time)
-        state.silenceReported = false
-        states[key] = state
+    /// Records a sign of life for an absence rule (with the subject's limit) or a daily-deadline rule (`nil`).
+    ///
+    /// The hot path of `device-offline`, which every event touches: one hash look-up updates the state in place.
+    private mutating func touch(_ key: DedupKey, at time: EventTime, absenceLimit: Duration?) {
+        let lastSeen = Self.noteSignOfLife(at: time, in: &states[key, default: SubjectState()])
         dirty.insert(key)
-        if case .absence(let absence) = rule.trigger, !armed.contains(.absence(key)),
-            let limit = watchedLimit(rule, absence, subject: key.subject, site: key.site)
-        {
-            armed.insert(.absence(key))
-            timers.schedule(.absence(key), at: (state.lastSeen ?? time) + limit)
+        if let limit = absenceLimit, armed.insert(.absence(key)).inserted {
+            timers.schedule(.absence(key), at: lastSeen + limit)
         }
+    }
+
+    /// Moves a state's last sign of life to `time` (never back) and clears a reported silence; returns it.
+    private static func noteSignOfLife(at time: EventTime, in state: inout SubjectState) -> EventTime {
+        let lastSeen = max(state.lastSeen ?? time, time)
+        state.lastSeen = lastSeen
+        state.silenceReported = false
+        return lastSeen
     }
 
     /// Remembers the latest matching trigger event of a rule that resolves after a quiet period.

@@ -141,7 +141,7 @@ extension Event {
         with parser: inout JSONParser
     ) throws(EventDecodingError) -> EventData {
         let fields = EventDataField.fields(of: type)
-        var values = [ScannedValue?](repeating: nil, count: fields.count)
+        var values = ScannedSlots()
         do {
             var cursor = try parser.beginObject()
             while let key = try parser.nextKey(&cursor) {
@@ -284,6 +284,33 @@ private struct EventTopicParts {
             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
             true
         default: false
+        }
+    }
+}
+
+/// The values of a type's data fields, noted while walking the data object: a fixed set of slots rather
+/// than an array, so decoding an event allocates nothing for them (no type has more than three fields).
+private struct ScannedSlots {
+    private var first: ScannedValue?
+    private var second: ScannedValue?
+    private var third: ScannedValue?
+
+    subscript(index: Int) -> ScannedValue? {
+        get {
+            switch index {
+            case 0: first
+            case 1: second
+            case 2: third
+            default: preconditionFailure("a type has at most three data fields")
+            }
+        }
+        set {
+            switch index {
+            case 0: first = newValue
+            case 1: second = newValue
+            case 2: third = newValue
+            default: preconditionFailure("a type has at most three data fields")
+            }
         }
     }
 }

@@ -24,6 +24,26 @@ public enum EventType: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
-    /// A dense index, for per-type lookup tables.
-    public var index: Int { Self.allCases.firstIndex(of: self)! }
+    /// A dense index, for per-type lookup tables: the position in ``allCases``.
+    ///
+    /// A `switch`, not `allCases.firstIndex(of:)`: the engine reads it for every event, and building
+    /// `allCases` allocates an array.
+    public var index: Int {
+        switch self {
+        case .binFill: 0
+        case .binContamination: 1
+        case .binTemperature: 2
+        case .binHeartbeat: 3
+        case .gatePass: 4
+        case .gateDenied: 5
+        case .gateDoor: 6
+        case .gateForced: 7
+        case .gateHeartbeat: 8
+        case .careCheckin: 9
+        case .careSOS: 10
+        case .careFall: 11
+        case .careMotion: 12
+        case .careHeartbeat: 13
+        }
+    }
 }

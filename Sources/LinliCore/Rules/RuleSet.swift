@@ -13,6 +13,7 @@ public struct RuleSet: Sendable {
 
     /// Builds the set and its indices.
     public init(rules: [Rule]) {
+        assert(EventType.allCases.indices.allSatisfy { EventType.allCases[$0].index == $0 }, "EventType.index out of order")
         self.rules = rules
         self.indexByID = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         var triggeredBy = Array(repeating: [Int](), count: EventType.allCases.count)
