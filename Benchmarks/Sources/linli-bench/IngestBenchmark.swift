@@ -50,7 +50,12 @@ struct IngestBenchmark {
         return messages
     }
 
-    private func measure(qos: Int, broker: BenchBroker, messages: EngineBenchmark.Messages, sites: String) async throws
+    private func measure(
+        qos: Int,
+        broker: BenchBroker,
+        messages: EngineBenchmark.Messages,
+        sites: String
+    ) async throws
         -> [Figure]
     {
         let count = messages.topics.count
@@ -106,7 +111,13 @@ struct IngestBenchmark {
 
     /// Runs the whole daemon in-process until it has applied and committed `count` events; returns events/s
     /// and the cores it kept busy (process CPU time over wall time).
-    private func drainWithDaemon(broker: BenchBroker, clientID: String, qos: Int, count: Int, sites: String) async throws
+    private func drainWithDaemon(
+        broker: BenchBroker,
+        clientID: String,
+        qos: Int,
+        count: Int,
+        sites: String
+    ) async throws
         -> (Double, Double)
     {
         var configuration = DaemonConfiguration()
@@ -148,7 +159,12 @@ struct IngestBenchmark {
         return (Double(count) / seconds, cpu / seconds)
     }
 
-    private func measurePeers(qos: Int, broker: BenchBroker, messages: EngineBenchmark.Messages, figures: [Figure]) async throws
+    private func measurePeers(
+        qos: Int,
+        broker: BenchBroker,
+        messages: EngineBenchmark.Messages,
+        figures: [Figure]
+    ) async throws
         -> [Figure]
     {
         guard let script = settings.peerScript else { return [] }

@@ -54,10 +54,13 @@ struct MemoryBenchmark {
         let baseline = Machine.status("VmRSS") ?? 0
         let fleet = BenchFleet(devices: devices, residents: residents)
         let rules = try ConfigurationFiles.loadRules(from: rulesDirectory)
+        let afterRegistry = Machine.status("VmRSS") ?? 0
         let path = work + "/memory.sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let store = try TicketStore(path: path, configuration: .init(durability: .normal))
         var replayer = try await Replayer.start(rules: rules, registry: fleet.registry, store: store)
+        let afterRestore = Machine.status("VmRSS") ?? 0
+        var firstEvents = 0
         var generator = TrafficGenerator(fleet: fleet, start: ReplayBenchmark.start - .seconds(7 * 3600), seed: 3, idPrefix: "m")
         let end = ReplayBenchmark.start.milliseconds - 7 * 3_600_000 + Int64(hours * 3_600_000)
         let began = Machine.nanoseconds()
@@ -67,6 +70,7 @@ struct MemoryBenchmark {
             guard event.time.milliseconds < end else { break }
             try await replayer.replay(topic: event.topic, payload: event.payload(), at: nil)
             events += 1
+            if events == 20_000 { firstEvents = Machine.status("VmHWM") ?? 0 }
         }
         let summary = try await replayer.finish()
         let seconds = Double(Machine.nanoseconds() - began) / 1e9
@@ -74,6 +78,10 @@ struct MemoryBenchmark {
         var object = JSONObject()
         object["peak_kb"] = .number(Double(peak))
         object["baseline_kb"] = .number(Double(baseline))
+        object["after_registry_kb"] = .number(Double(afterRegistry))
+        object["after_restore_kb"] = .number(Double(afterRestore))
+        object["peak_after_20000_events_kb"] = .number(Double(firstEvents))
+        object["end_kb"] = .number(Double(Machine.status("VmRSS") ?? 0))
         object["events"] = .number(Double(events))
         object["accepted"] = .number(Double(summary.accepted))
         object["seconds"] = .number(seconds)
