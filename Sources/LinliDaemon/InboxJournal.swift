@@ -38,8 +38,9 @@ import Darwin
 /// ## Size
 /// A segment is closed once it holds ``Configuration/segmentBytes``; a closed segment is deleted as soon as
 /// every record in it is applied (``markApplied(through:)``). Unapplied records are bounded by the MQTT
-/// client's inbound buffer plus one batch: when the pipeline falls behind, the buffer fills, the network
-/// thread blocks, and the backlog waits at the broker, not here.
+/// client's inbound buffer plus a batch or two: when the pipeline falls behind, the buffer fills, the network
+/// thread blocks, and the backlog waits at the broker, not here. (While a subscription awaits its SUBACK the
+/// client does not block, so right after a reconnect the buffer can briefly hold more.)
 ///
 /// - Important: ``append(topic:payload:receivedAt:)`` is called by one thread at a time (the MQTT network
 ///   thread); ``makeReader(after:)`` is for the start, before appends begin. A `Mutex` guards the state, so
