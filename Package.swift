@@ -129,7 +129,11 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "LinliCore", "LinliDaemon", "Mosquitto", "TicketStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -146,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SimulationTests",
-            dependencies: ["Simulation", "LinliCore"],
+            dependencies: ["Simulation", "LinliCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -20,6 +20,7 @@ import random
 import signal
 import socket
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -176,6 +177,25 @@ class Daemon:
                     return int(line.split()[1])
         return 0
 
+    def seen_count(self):
+        """How many applied events the store's de-duplication memory holds."""
+        rows = self.query("SELECT TOTAL(count) FROM seen_batch")
+        return int(rows[0][0]) if rows else 0
+
+    def seen_ids(self):
+        """The ids of the applied events the store remembers (seen_batch blobs: u32 length + UTF-8 source,
+        u32 length + UTF-8 id, i64 milliseconds, little-endian, repeated)."""
+        ids = set()
+        for (blob,) in self.query("SELECT events FROM seen_batch"):
+            offset = 0
+            while offset < len(blob):
+                (length,) = struct.unpack_from("<I", blob, offset)
+                offset += 4 + length
+                (length,) = struct.unpack_from("<I", blob, offset)
+                ids.add(blob[offset + 4:offset + 4 + length].decode())
+                offset += 4 + length + 8
+        return ids
+
     def query(self, sql):
         """Reads the store while the daemon runs (WAL mode: readers never block the writer)."""
         if not os.path.exists(self.store):
@@ -316,8 +336,7 @@ def crash(arguments):
         log(f"stream published in {time.time() - began:.1f} s; waiting for the daemon to apply it")
         deadline = time.time() + arguments.drain_timeout
         while time.time() < deadline:
-            rows = daemon.query("SELECT COUNT(*) FROM seen_event")
-            if rows and rows[0][0] >= len(valid_ids):
+            if daemon.seen_count() >= len(valid_ids):
                 break
             if not daemon.running():
                 raise SystemExit(f"linli serve exited on its own; see {daemon.log_path}")
@@ -331,7 +350,7 @@ def crash(arguments):
             daemon.kill()
         broker.stop()
 
-    seen = {row[0] for row in daemon.query("SELECT event_id FROM seen_event")}
+    seen = daemon.seen_ids()
     lost = sorted(set(valid_ids) - seen, key=lambda i: int(i.rsplit("-", 1)[1]))
     dead_letters = daemon.query("SELECT COUNT(*) FROM dead_letter")[0][0]
     live = tickets_json([os.path.join(arguments.bin, "linli"), "tickets", "list", "--json", "--config", daemon.config,
@@ -408,9 +427,8 @@ def soak(arguments):
             elapsed = time.time() - began
             samples.append((elapsed, daemon.rss_kib()))
             if len(samples) % 60 == 0:
-                applied = daemon.query("SELECT COUNT(*) FROM seen_event")
-                log(f"{elapsed:5.0f} s: RSS {samples[-1][1] / 1024:.1f} MiB, seen_event rows "
-                    f"{applied[0][0] if applied else '?'}")
+                log(f"{elapsed:5.0f} s: RSS {samples[-1][1] / 1024:.1f} MiB, seen events kept "
+                    f"{daemon.seen_count()}")
             if not daemon.running():
                 raise SystemExit(f"linli serve exited during the soak; see {daemon.log_path}")
             time.sleep(max(0.0, began + len(samples) - time.time()))

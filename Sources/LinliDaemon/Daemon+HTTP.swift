@@ -9,7 +9,7 @@ extension Daemon {
     static func makeHTTPServer(
         configuration: DaemonConfiguration,
         store: TicketStore,
-        rules: RuleSet,
+        rules: LoadedRules,
         registry: SiteRegistry,
         status: DaemonStatus,
         metrics: DaemonMetrics,
@@ -37,7 +37,7 @@ extension Daemon {
         return try TicketServer(
             configuration: try configuration.http.apiConfiguration(),
             store: store,
-            rules: rules,
+            rules: { rules.current },
             registry: registry,
             operations: operations,
             now: { WallClock.now() },

@@ -16,8 +16,10 @@ public import UnixSignals
 public struct Daemon: Sendable {
     /// The configuration in force.
     public let configuration: DaemonConfiguration
-    /// The rules loaded at start.
-    public let rules: RuleSet
+    /// The rules in force: loaded at start, replaced by a reload (SIGHUP).
+    public let loadedRules: LoadedRules
+    /// The rules in force now.
+    public var rules: RuleSet { loadedRules.current }
     /// The site registry loaded at start.
     public let registry: SiteRegistry
     /// The ticket store.
@@ -40,7 +42,8 @@ public struct Daemon: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.registry = try ConfigurationFiles.loadSites(from: configuration.sitesDirectory)
-        self.rules = try ConfigurationFiles.loadRules(from: configuration.rulesDirectory)
+        let rules = try ConfigurationFiles.loadRules(from: configuration.rulesDirectory)
+        self.loadedRules = LoadedRules(rules)
         self.store = try TicketStore(path: configuration.databasePath)
         let feed =
             configuration.feed.enabled
@@ -52,7 +55,7 @@ public struct Daemon: Sendable {
             ? try Self.makeHTTPServer(
                 configuration: configuration,
                 store: store,
-                rules: rules,
+                rules: loadedRules,
                 registry: registry,
                 status: status,
                 metrics: metrics,
@@ -82,7 +85,8 @@ public struct Daemon: Sendable {
             onCommit: { output, duration in
                 metrics.recordCommit(output, writeDuration: duration, at: WallClock.now())
                 if !output.updates.isEmpty { feed?.notify() }
-            }
+            },
+            onReload: { [loadedRules] rules, _ in loadedRules.replace(with: rules) }
         )
         let services: [(any Service)?] = [httpServer, feed, pipeline]
         return services.compactMap { $0 }

@@ -56,9 +56,8 @@ struct InboxProgress {
             committed = taken
             journal.markApplied(through: committed)
         }
-        pruner.record(output.seen)
-        if let cutoff = pruner.takeCutoff() {
-            try await store.pruneSeenEvents(before: cutoff)
+        if pruner.record(output.seen.count) {
+            try await store.pruneSeenEvents(keepingNewest: pruner.capacity)
         }
         report(to: status)
     }

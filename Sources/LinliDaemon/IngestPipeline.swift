@@ -26,6 +26,7 @@ public final class IngestPipeline: Service {
     private let status: DaemonStatus
     private let makeSession: @Sendable () async throws -> ProcessingSession
     private let onCommit: @Sendable (ProcessorOutput, Duration) -> Void
+    private let onReload: @Sendable (RuleSet, SiteRegistry) -> Void
 
     /// Creates the service.
     /// - Parameters:
@@ -35,13 +36,15 @@ public final class IngestPipeline: Service {
     ///   - logger: the service's logger.
     ///   - makeSession: restores the processing session (rules, registry, tickets) when the service starts.
     ///   - onCommit: told of each committed batch and how long its transaction took (metrics, the ticket feed).
+    ///   - onReload: told of the rules and sites a reload put in force (the HTTP side shows the same).
     public init(
         configuration: DaemonConfiguration,
         store: TicketStore,
         status: DaemonStatus,
         logger: Logger,
         makeSession: @escaping @Sendable () async throws -> ProcessingSession,
-        onCommit: @escaping @Sendable (ProcessorOutput, Duration) -> Void = { _, _ in }
+        onCommit: @escaping @Sendable (ProcessorOutput, Duration) -> Void = { _, _ in },
+        onReload: @escaping @Sendable (RuleSet, SiteRegistry) -> Void = { _, _ in }
     ) {
         self.configuration = configuration
         self.store = store
@@ -49,6 +52,7 @@ public final class IngestPipeline: Service {
         self.logger = logger
         self.makeSession = makeSession
         self.onCommit = onCommit
+        self.onReload = onReload
     }
 
     private enum Input: Sendable {
@@ -180,6 +184,7 @@ public final class IngestPipeline: Service {
             let registry = try ConfigurationFiles.loadSites(from: configuration.sitesDirectory)
             let rules = try ConfigurationFiles.loadRules(from: configuration.rulesDirectory)
             session.reload(rules: rules, registry: registry)
+            onReload(rules, registry)
             logger.info(
                 "reloaded rules and sites",
                 metadata: ["rules.count": "\(rules.rules.count)", "sites.count": "\(registry.sites.count)"]
@@ -199,7 +204,7 @@ public final class IngestPipeline: Service {
     ) async throws
         -> Int64
     {
-        let (tickets, latest) = try await store.changesSince(revision: revision)
+        let (tickets, latest) = try await store.peopleChangesSince(revision: revision)
         for ticket in tickets {
             session.apply(external: ticket)
         }

@@ -65,15 +65,11 @@ public struct ProcessingSession: Sendable {
             state: state
         )
         var deduplicator = EventDeduplicator(capacity: deduplicationCapacity)
-        let seenEvents = try await store.seenEvents(since: EventTime(milliseconds: 0))
-        let remembered = seenEvents.suffix(deduplicationCapacity)
-        for seen in remembered {
+        for seen in try await store.seenEvents(newest: deduplicationCapacity) {
             _ = deduplicator.insert(source: seen.source, id: seen.id)
         }
-        if seenEvents.count > remembered.count, let oldest = remembered.first {
-            // Older rows would never be loaded again: keep the table at the capacity.
-            try await store.pruneSeenEvents(before: oldest.time)
-        }
+        // Older batches would never be loaded again: keep the table at the capacity.
+        try await store.pruneSeenEvents(keepingNewest: deduplicationCapacity)
         let processor = EventProcessor(
             engine: engine,
             deduplicator: deduplicator,

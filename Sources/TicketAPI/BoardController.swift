@@ -18,9 +18,12 @@ struct BoardController: Sendable {
     let access: AccessControl
     let workflow: TicketWorkflow
     let renderer: BoardRenderer
-    let rules: RuleSet
+    /// The rules in force now (they change when the daemon reloads its configuration).
+    let currentRules: @Sendable () -> RuleSet
     let configuration: TicketAPIConfiguration
     let now: @Sendable () -> EventTime
+
+    var rules: RuleSet { currentRules() }
 
     func register(on router: RouteRecorder) {
         router.get("/") { request, context in try await board(request, context) }

@@ -14,9 +14,12 @@ struct Open311Controller: Sendable {
 
     let store: TicketStore
     let access: AccessControl
-    let rules: RuleSet
+    /// The rules in force now (they change when the daemon reloads its configuration).
+    let currentRules: @Sendable () -> RuleSet
     let siteIDs: Set<String>
     let now: @Sendable () -> EventTime
+
+    var rules: RuleSet { currentRules() }
 
     func register(on router: RouteRecorder) {
         router.get("/open311/v2/services.json") { request, context in try await services(request, context) }

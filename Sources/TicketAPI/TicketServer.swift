@@ -37,7 +37,8 @@ public final class TicketServer: Service {
     /// - Parameters:
     ///   - configuration: address, tokens, read policy and limits.
     ///   - store: the ticket store.
-    ///   - rules: the loaded rules (Open311 services, the rule shown on a ticket's page).
+    ///   - rules: the rules in force, asked for at each request (Open311 services, the rule shown on a
+    ///     ticket's page), so a reload of the daemon's rules shows at once.
     ///   - registry: the site registry (site names and time zones, Open311 jurisdictions).
     ///   - operations: health, metrics and change notification from the process it runs in.
     ///   - now: the wall clock (for people's actions, deadlines and the ledger).
@@ -49,7 +50,7 @@ public final class TicketServer: Service {
     public init(
         configuration: TicketAPIConfiguration,
         store: TicketStore,
-        rules: RuleSet,
+        rules: @escaping @Sendable () -> RuleSet,
         registry: SiteRegistry,
         operations: TicketAPIOperations = TicketAPIOperations(),
         now: @escaping @Sendable () -> EventTime,
@@ -84,7 +85,7 @@ public final class TicketServer: Service {
         Open311Controller(
             store: store,
             access: access,
-            rules: rules,
+            currentRules: rules,
             siteIDs: Set(registry.sites.keys),
             now: now
         ).register(on: recorder)
@@ -93,7 +94,7 @@ public final class TicketServer: Service {
             access: access,
             workflow: workflow,
             renderer: renderer,
-            rules: rules,
+            currentRules: rules,
             configuration: configuration,
             now: now
         ).register(on: recorder)
@@ -103,6 +104,29 @@ public final class TicketServer: Service {
         ).register(on: recorder)
         self.responder = router.buildResponder()
         self.routes = recorder.routes
+    }
+
+    /// Builds the routes for a fixed set of rules; see the designated initialiser.
+    public convenience init(
+        configuration: TicketAPIConfiguration,
+        store: TicketStore,
+        rules: RuleSet,
+        registry: SiteRegistry,
+        operations: TicketAPIOperations = TicketAPIOperations(),
+        now: @escaping @Sendable () -> EventTime,
+        logger: Logger,
+        onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
+    ) throws {
+        try self.init(
+            configuration: configuration,
+            store: store,
+            rules: { rules },
+            registry: registry,
+            operations: operations,
+            now: now,
+            logger: logger,
+            onListening: onListening
+        )
     }
 
     /// Serves until graceful shutdown.

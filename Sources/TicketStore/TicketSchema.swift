@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import LinliCore
 
 /// The ticket database's schema, defined only through migrations.
 ///
@@ -17,6 +19,9 @@ enum TicketSchema {
         migrator.registerMigration("v1.createDeadLetters", migrate: createDeadLetters)
         migrator.registerMigration("v1.createSeenEvents", migrate: createSeenEvents)
         migrator.registerMigration("v1.createEngineState", migrate: createEngineState)
+        migrator.registerMigration("v2.seenEventBatches", migrate: batchSeenEvents)
+        migrator.registerMigration("v2.engineStateLog", migrate: createEngineStateLog)
+        migrator.registerMigration("v2.manualRevision", migrate: addManualRevision)
         return migrator
     }()
 
@@ -162,5 +167,54 @@ enum TicketSchema {
                 ) STRICT, WITHOUT ROWID
                 """
         )
+    }
+
+    /// Replaces `seen_event` (a row and two index entries per event) by `seen_batch`: one row per committed
+    /// batch, its events in a blob (``SeenEventBlob``), in commit order. The rows already stored move into
+    /// one batch, oldest first.
+    private static func batchSeenEvents(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE seen_batch (
+                    id INTEGER PRIMARY KEY,
+                    count INTEGER NOT NULL CHECK (count > 0),
+                    events BLOB NOT NULL
+                ) STRICT
+                """
+        )
+        var existing: [SeenEvent] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT source, event_id, time FROM seen_event ORDER BY time, source, event_id")
+        while let row = try rows.next() {
+            existing.append(SeenEvent(source: row[0], id: row[1], time: EventTime(milliseconds: row[2])))
+        }
+        if !existing.isEmpty {
+            try db.execute(
+                sql: "INSERT INTO seen_batch (count, events) VALUES (?, ?)",
+                arguments: [existing.count, Data(SeenEventBlob.encode(existing))]
+            )
+        }
+        try db.execute(sql: "DROP TABLE seen_event")
+    }
+
+    /// The `engine_state_log` table: engine state changes appended per batch, folded into `engine_state` now
+    /// and then (``EngineStateLog``).
+    private static func createEngineStateLog(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE engine_state_log (
+                    id INTEGER PRIMARY KEY,
+                    bytes INTEGER NOT NULL CHECK (bytes >= 0),
+                    entries BLOB NOT NULL
+                ) STRICT
+                """
+        )
+    }
+
+    /// `ticket.manual_revision`: the revision of the latest change people made to the ticket (0: none), so
+    /// the daemon can poll for people's changes without reading back its own writes
+    /// (``TicketStore/peopleChangesSince(revision:)``).
+    private static func addManualRevision(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE ticket ADD COLUMN manual_revision INTEGER NOT NULL DEFAULT 0")
+        try db.execute(sql: "CREATE INDEX ticket_manual_revision ON ticket (manual_revision)")
     }
 }

@@ -6,8 +6,9 @@ extension TicketStore {
     /// Writes a batch in one transaction: all of it is stored, or, when any part fails, none of it.
     ///
     /// Ticket rows are upserted and their new history appended in the order of ``IngestBatch/changes``, all
-    /// stamped with one new revision; dead letters are appended; seen events already recorded are left as
-    /// they are; engine state blobs replace those with the same key. Each statement is prepared once per
+    /// stamped with one new revision; dead letters are appended; the seen events go into one `seen_batch`
+    /// row; engine state blobs replace those with the same key (appended to the log of
+    /// ``EngineStateLog``). Each statement is prepared once per
     /// connection and re-bound per row, so a batch of hundreds of tickets costs one transaction and one sync.
     ///
     /// - Throws: ``TicketStoreError/duplicateOpenTicket(_:)`` when a change would leave two unresolved tickets
@@ -30,24 +31,11 @@ extension TicketStore {
                 }
             }
             if !batch.seenEvents.isEmpty {
-                let insert = try db.cachedStatement(
-                    sql: "INSERT INTO seen_event (source, event_id, time) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-                )
-                for seen in batch.seenEvents {
-                    try insert.execute(arguments: [seen.source, seen.id, seen.time.milliseconds])
-                }
+                let insert = try db.cachedStatement(sql: "INSERT INTO seen_batch (count, events) VALUES (?, ?)")
+                try insert.execute(arguments: [batch.seenEvents.count, Data(SeenEventBlob.encode(batch.seenEvents))])
             }
             if !batch.engineState.isEmpty {
-                let upsert = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO engine_state (key, value) VALUES (?, COALESCE(?, X''))
-                        ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                        """
-                )
-                // An empty blob binds as NULL, hence the COALESCE.
-                for (key, value) in batch.engineState {
-                    try upsert.execute(arguments: [key, Data(value)])
-                }
+                try EngineStateLog.append(batch.engineState, foldBytes: engineStateLogBytes, in: db)
             }
         }
     }

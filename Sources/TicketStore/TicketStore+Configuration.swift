@@ -18,11 +18,17 @@ extension TicketStore {
         public var busyTimeout: Duration
         /// The durability level.
         public var durability: Durability
+        /// How many bytes of engine state changes are appended to the log before the next commit folds
+        /// them into the base table (``EngineStateLog``). Larger: cheaper commits on average, a longer
+        /// fold now and then, and more to read at start.
+        public var engineStateLogBytes: Int
 
-        /// Creates a configuration: a 5-second busy timeout and ``Durability/full`` by default.
-        public init(busyTimeout: Duration = .seconds(5), durability: Durability = .full) {
+        /// Creates a configuration: a 5-second busy timeout, ``Durability/full`` and a 32 MiB engine state
+        /// log by default.
+        public init(busyTimeout: Duration = .seconds(5), durability: Durability = .full, engineStateLogBytes: Int = 32 << 20) {
             self.busyTimeout = busyTimeout
             self.durability = durability
+            self.engineStateLogBytes = engineStateLogBytes
         }
     }
 }

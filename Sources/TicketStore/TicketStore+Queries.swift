@@ -92,6 +92,26 @@ extension TicketStore {
         }
     }
 
+    /// The tickets people changed (acknowledged, resolved, reopened, commented on: from any process) after
+    /// `revision`, without their history, and the store's current revision to pass next time: how the daemon
+    /// learns of people's changes without reading back the engine's own writes.
+    ///
+    /// Each ticket is as it stands now, engine changes since included.
+    public func peopleChangesSince(revision: Int64) async throws -> (tickets: [Ticket], revision: Int64) {
+        try await writer.read { db in
+            let tickets = try Self.fetchTickets(
+                sql: """
+                    SELECT \(TicketRecord.selection) FROM ticket WHERE manual_revision > ?
+                    ORDER BY manual_revision, number
+                    """,
+                arguments: [revision],
+                includesHistory: false,
+                in: db
+            )
+            return (tickets, try Self.currentRevision(in: db))
+        }
+    }
+
     /// The `WHERE` clause (or nothing) and its arguments for the criteria of `filter`.
     static func whereClause(for filter: TicketFilter) -> (sql: String, arguments: StatementArguments) {
         var conditions: [String] = []

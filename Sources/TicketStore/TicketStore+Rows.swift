@@ -23,7 +23,8 @@ extension TicketStore {
     /// Upserts the change's ticket stamped with `revision`, then appends its new history entries.
     ///
     /// `byEngine` writes with ``TicketRecord/mergeSQL`` (never undoing a person's acknowledgement or
-    /// resolution); people's transitions write with ``TicketRecord/replaceSQL``.
+    /// resolution); people's transitions write with ``TicketRecord/replaceSQL`` and mark the ticket's
+    /// `manual_revision`.
     ///
     /// - Throws: ``TicketStoreError/duplicateOpenTicket(_:)`` when another unresolved ticket has the same
     ///   de-duplication key, ``TicketStoreError/invalidTicketID(_:)`` for a malformed id.
@@ -36,6 +37,10 @@ extension TicketStore {
             // Conflicts on `id` become updates, and `number` follows `id` (CHECK), so the only unique index
             // left to violate is the partial one on the de-duplication key.
             throw TicketStoreError.duplicateOpenTicket(change.ticket.dedupKey)
+        }
+        if !byEngine {
+            let mark = try db.cachedStatement(sql: "UPDATE ticket SET manual_revision = ? WHERE id = ?")
+            try mark.execute(arguments: [revision, change.ticket.id])
         }
         guard !change.newHistory.isEmpty else { return }
         let append = try db.cachedStatement(sql: HistoryRecord.appendSQL)

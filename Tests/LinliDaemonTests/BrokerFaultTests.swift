@@ -48,36 +48,43 @@ struct BrokerFaultTests {
         }
     }
 
+    /// Starts a daemon with a small buffer and batch on `broker`, and a sampler of its status.
+    static func startSampled(
+        broker: MosquittoBroker,
+        inboundCapacity: Int,
+        batchSize: Int
+    ) async throws -> (LiveDaemon, StatusSampler) {
+        let live = try await LiveDaemon.start(broker: broker) { configuration in
+            configuration.mqtt.inboundCapacity = inboundCapacity
+            configuration.batchSize = batchSize
+        }
+        return (live, StatusSampler(live.daemon.status))
+    }
+
     @Test("a broker restarted mid-stream: the daemon reconnects, says it was disconnected, and applies every event once")
     func brokerRestartLosesNothing() async throws {
-        let broker = try await MosquittoBroker.start(persistence: true)
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        var configuration = Reliability.configuration(brokerURL: broker.url, directory: directory)
         // A small buffer and batch: most of the first burst is still queued at the broker when it stops.
-        configuration.mqtt.inboundCapacity = 32
-        configuration.batchSize = 16
-        let running = try await RunningDaemon.startConnected(configuration)
-        let sampler = StatusSampler(running.daemon.status)
+        let (live, sampler) = try await Self.startSampled(
+            broker: try await MosquittoBroker.start(persistence: true),
+            inboundCapacity: 32,
+            batchSize: 16
+        )
         defer { sampler.stop() }
 
-        let before = Reliability.fillEvents(count: 3000, prefix: "before")
-        try await Reliability.publish(Reliability.messages(before), to: broker.url)
-        try await broker.restart()
-        try await Reliability.waitUntil("the daemon has reconnected") { running.status.brokerConnected }
-        let after = Reliability.fillEvents(count: 1000, prefix: "after", start: WallClock.now() + .seconds(5))
-        try await Reliability.publish(Reliability.messages(after), to: broker.url)
-
-        try await Reliability.waitUntil("all 4000 events are applied", timeout: .seconds(60)) { running.status.accepted == 4000 }
+        let before = TestEvents.fill(count: 3000, prefix: "before")
+        try await live.publish(events: before)
+        try await live.broker.restart()
+        try await LiveDaemon.waitUntil("the daemon has reconnected") { live.status.brokerConnected }
+        let after = TestEvents.fill(count: 1000, prefix: "after", start: WallClock.now() + .seconds(5))
+        try await live.publishAndWait(events: after, accepted: 4000, timeout: .seconds(60))
         #expect(sampler.sawDisconnected, "the health status never showed the broker as disconnected")
-        let seen = try await Reliability.seenIDs(running.daemon.store)
+        let seen = try await live.seenIDs()
         #expect(seen.count == 4000)
         #expect(Set(seen) == Set((before + after).map(\.id)))
-        #expect(running.status.rejected == 0)
-        let tickets = try await running.daemon.store.tickets(matching: TicketFilter(rule: "bin-full"))
+        #expect(live.status.rejected == 0)
+        let tickets = try await live.store.tickets(matching: TicketFilter(rule: "bin-full"))
         #expect(tickets.map(\.occurrences).reduce(0, +) == 400, "every tenth event is a bin-full trigger, applied once")
-        try await running.stop()
-        await broker.stop()
+        try await live.stop()
     }
 
     /// The HTTP status of `GET {base}/healthz`.
@@ -89,53 +96,39 @@ struct BrokerFaultTests {
 
     @Test("while the broker is down the daemon keeps running and /healthz reports the broker as disconnected")
     func healthShowsOutage() async throws {
-        let broker = try await MosquittoBroker.start(persistence: true)
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        var configuration = Reliability.configuration(brokerURL: broker.url, directory: directory)
-        configuration.http.enabled = true
-        configuration.http.address = "127.0.0.1:0"
-        let running = try await RunningDaemon.startConnected(configuration)
-        let http = try await running.daemon.endpoints.waitForHTTP()
+        let live = try await LiveDaemon.start(http: true, broker: try await MosquittoBroker.start(persistence: true))
+        let http = live.url
         #expect(try await Self.healthStatus(http) == 200)
-        await broker.stop()
-        try await Reliability.waitUntil("the daemon reports the broker down") { !running.status.brokerConnected }
+        await live.broker.stop()
+        try await LiveDaemon.waitUntil("the daemon reports the broker down") { !live.status.brokerConnected }
         try await Task.sleep(for: .milliseconds(1500))
-        #expect(!running.status.brokerConnected)
+        #expect(!live.status.brokerConnected)
         #expect(try await Self.healthStatus(http) == 503)
-        #expect(!running.task.isCancelled)
-        try await broker.restart()
-        try await Reliability.waitUntil("the daemon reconnects", timeout: .seconds(40)) { running.status.brokerConnected }
+        #expect(!live.task.isCancelled)
+        try await live.broker.restart()
+        try await LiveDaemon.waitUntil("the daemon reconnects", timeout: .seconds(40)) { live.status.brokerConnected }
         #expect(try await Self.healthStatus(http) == 200)
-        try await Reliability.publish(Reliability.messages(Reliability.fillEvents(count: 5, prefix: "back")), to: broker.url)
-        try await Reliability.waitUntil("events flow again") { running.status.accepted == 5 }
-        try await running.stop()
-        await broker.stop()
+        try await live.publishAndWait(events: TestEvents.fill(count: 5, prefix: "back"))
+        try await live.stop()
     }
 
     @Test("a flood faster than processing: the backlog stays bounded by the buffer, is visible, and nothing is dropped")
     func overloadIsBoundedAndVisible() async throws {
-        let broker = try await MosquittoBroker.start()
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        var configuration = Reliability.configuration(brokerURL: broker.url, directory: directory)
-        configuration.mqtt.inboundCapacity = 8
-        configuration.batchSize = 4
-        let running = try await RunningDaemon.startConnected(configuration)
-        let sampler = StatusSampler(running.daemon.status)
+        let (live, sampler) = try await Self.startSampled(
+            broker: try await MosquittoBroker.start(),
+            inboundCapacity: 8,
+            batchSize: 4
+        )
         defer { sampler.stop() }
 
-        let flood = Reliability.fillEvents(count: 2000, prefix: "flood")
-        try await Reliability.publish(Reliability.messages(flood), to: broker.url)
-        try await Reliability.waitUntil("every flooded event is applied", timeout: .seconds(90)) { running.status.accepted == 2000 }
-        try await Reliability.waitUntil("the backlog drains") { running.status.ingestBacklog == 0 }
+        try await live.publishAndWait(events: TestEvents.fill(count: 2000, prefix: "flood"), timeout: .seconds(90))
+        try await LiveDaemon.waitUntil("the backlog drains") { live.status.ingestBacklog == 0 }
         #expect(sampler.maximumBacklog > 0, "the backlog was never visible")
         // Journaled but not committed: the buffer, a batch in the session and one handed over behind it, and one
         // message on the blocked network thread.
         #expect(sampler.maximumBacklog <= 8 + 2 * 4 + 1)
-        #expect(running.status.journalFailures == 0)
-        #expect(try await Reliability.seenIDs(running.daemon.store).count == 2000)
-        try await running.stop()
-        await broker.stop()
+        #expect(live.status.journalFailures == 0)
+        #expect(try await live.seenIDs().count == 2000)
+        try await live.stop()
     }
 }

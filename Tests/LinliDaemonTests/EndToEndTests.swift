@@ -22,17 +22,17 @@ struct EndToEndTests {
 
     @Test("contract events published to the broker become the expected tickets in the SQLite file")
     func eventsBecomeTickets() async throws {
-        let harness = try await DaemonHarness.start()
-        try await harness.publish(events: [
+        let live = try await LiveDaemon.start(http: true, feed: true)
+        try await live.publish(events: [
             Self.event(.binFill, device: "ZJ-B03-K", data: EventData(fillPct: 40)),
             Self.event(.binFill, device: "ZJ-B03-K", data: EventData(fillPct: 93)),
             Self.event(.binFill, device: "ZJ-B03-K", data: EventData(fillPct: 96)),
             Self.event(.gateForced, device: "ZJ-G01"),
             Self.event(.careSOS, device: "ZJ-C-0012", data: EventData(resident: "R-0012")),
         ])
-        let store = harness.daemon.store
-        try await harness.waitUntil("three tickets exist") { try await store.count(matching: TicketFilter()) == 3 }
-        try await harness.waitUntil("all five events are applied") { harness.daemon.status.snapshot.accepted == 5 }
+        let store = live.store
+        try await LiveDaemon.waitUntil("three tickets exist") { try await store.count(matching: TicketFilter()) == 3 }
+        try await LiveDaemon.waitUntil("all five events are applied") { live.status.accepted == 5 }
         let tickets = try await store.tickets(matching: TicketFilter())
         let byRule = Dictionary(uniqueKeysWithValues: tickets.map { ($0.rule, $0) })
         #expect(Set(byRule.keys) == ["bin-full", "gate-forced", "care-sos"])
@@ -41,34 +41,34 @@ struct EndToEndTests {
         #expect(byRule["care-sos"]?.subject == .resident("R-0012"))
         #expect(byRule["care-sos"]?.history.first?.action == .opened)
         #expect(byRule["bin-full"]?.history.map(\.action) == [.opened, .occurred])
-        try await harness.stop(keepingFiles: true)
+        try await live.stop(keepingFiles: true)
 
-        let reopened = try TicketStore(path: harness.directory.path + "/linli.sqlite")
+        let reopened = try TicketStore(path: live.databasePath)
         #expect(try await reopened.count(matching: TicketFilter()) == 3)
         try reopened.close()
-        harness.directory.remove()
+        live.directory.remove()
     }
 
     @Test("the same event id delivered twice adds no occurrence")
     func redeliveryHasNoEffect() async throws {
-        let harness = try await DaemonHarness.start()
+        let live = try await LiveDaemon.start(http: true, feed: true)
         let event = Self.event(.binFill, device: "ZJ-B03-K", data: EventData(fillPct: 97), id: "dup-1")
-        try await harness.publish(events: [event, event])
-        try await harness.publish(events: [event])
-        try await harness.waitUntil("all three deliveries are handled") {
-            let snapshot = harness.daemon.status.snapshot
+        try await live.publish(events: [event, event])
+        try await live.publish(events: [event])
+        try await LiveDaemon.waitUntil("all three deliveries are handled") {
+            let snapshot = live.status
             return snapshot.accepted + snapshot.duplicates == 3
         }
-        let tickets = try await harness.daemon.store.tickets(matching: TicketFilter(rule: "bin-full"))
+        let tickets = try await live.store.tickets(matching: TicketFilter(rule: "bin-full"))
         #expect(tickets.count == 1)
         #expect(tickets.first?.occurrences == 1)
-        #expect(harness.daemon.status.snapshot.duplicates == 2)
-        try await harness.stop()
+        #expect(live.status.duplicates == 2)
+        try await live.stop()
     }
 
     @Test("a burst of malformed payloads is dead-lettered and the daemon keeps ingesting")
     func malformedBurst() async throws {
-        let harness = try await DaemonHarness.start()
+        let live = try await LiveDaemon.start(http: true, feed: true)
         let topic = "linli/v1/zijing/bin/ZJ-B03-K/event"
         var bad: [(topic: String, payload: [UInt8])] = []
         for index in 0..<100 {
@@ -80,26 +80,26 @@ struct EndToEndTests {
             default: bad.append((topic, Array(repeating: UInt8(ascii: "a"), count: 20_000)))
             }
         }
-        try await harness.publish(bad)
-        try await harness.publish(events: [Self.event(.gateForced, device: "ZJ-G01")])
-        let store = harness.daemon.store
-        try await harness.waitUntil("every bad payload is dead-lettered") { try await store.deadLetterCount() == 100 }
-        try await harness.waitUntil("the valid event after them raised its ticket") {
+        try await live.publish(bad)
+        try await live.publish(events: [Self.event(.gateForced, device: "ZJ-G01")])
+        let store = live.store
+        try await LiveDaemon.waitUntil("every bad payload is dead-lettered") { try await store.deadLetterCount() == 100 }
+        try await LiveDaemon.waitUntil("the valid event after them raised its ticket") {
             try await store.count(matching: TicketFilter(rule: "gate-forced")) == 1
         }
         let letters = try await store.deadLetters(limit: 200)
         let reasons = Set(letters.map(\.reason))
         #expect(reasons.isSuperset(of: ["invalid_json", "missing_attribute", "payload_too_large"]))
         #expect(letters.allSatisfy { $0.payloadPrefix.count <= DeadLetter.payloadPrefixLimit })
-        try await harness.stop()
+        try await live.stop()
     }
 
     @Test("an acknowledgement made through the store stops the daemon's escalation; an unacknowledged one escalates")
     func acknowledgementReachesEngine() async throws {
-        let harness = try await DaemonHarness.start()
+        let live = try await LiveDaemon.start(http: true, feed: true)
         // Both tickets' acknowledge-by time (5 minutes after the event) is 1.5 s from now.
         let time = EventTime(milliseconds: WallClock.now().milliseconds - 300_000 + 1_500)
-        try await harness.publish(events: [
+        try await live.publish(events: [
             Event(id: "sos-1", site: "zijing", device: "ZJ-C-0012", type: .careSOS, time: time, data: EventData(resident: "R-0012")),
             Event(
                 id: "fall-1",
@@ -110,18 +110,18 @@ struct EndToEndTests {
                 data: EventData(confidence: 0.9, resident: "R-0012")
             ),
         ])
-        let store = harness.daemon.store
-        try await harness.waitUntil("both tickets exist") { try await store.count(matching: TicketFilter()) == 2 }
+        let store = live.store
+        try await LiveDaemon.waitUntil("both tickets exist") { try await store.count(matching: TicketFilter()) == 2 }
         let sos = try #require(try await store.tickets(matching: TicketFilter(rule: "care-sos")).first)
         _ = try await store.acknowledge(id: sos.id, actor: "test", at: WallClock.now(), note: nil)
         let fall = try #require(try await store.tickets(matching: TicketFilter(rule: "care-fall")).first)
-        try await harness.waitUntil("the unacknowledged fall ticket escalates") {
+        try await LiveDaemon.waitUntil("the unacknowledged fall ticket escalates") {
             try await store.ticket(id: fall.id)?.escalationLevel == 1
         }
         let after = try #require(try await store.ticket(id: sos.id))
         #expect(after.status == .acknowledged)
         #expect(after.escalationLevel == 0)
         #expect(!after.history.contains { $0.action == .escalated })
-        try await harness.stop()
+        try await live.stop()
     }
 }

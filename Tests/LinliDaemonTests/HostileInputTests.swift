@@ -19,7 +19,7 @@ struct HostileEntry: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(name) → \(expect)" }
 
     /// The corpus file: a capture file (JSON Lines, `cli.md`) whose lines also carry `name` and `expect`.
-    static let file = Reliability.repository.appendingPathComponent("Tests/Fixtures/hostile-events.jsonl")
+    static let file = Repository.root.appendingPathComponent("Tests/Fixtures/hostile-events.jsonl")
 
     /// Every entry, in file order.
     static let all: [HostileEntry] = {
@@ -36,7 +36,7 @@ struct HostileEntry: Sendable, CustomTestStringConvertible {
 
     /// Fuzzing finds kept as regression inputs (`Fuzz/Regressions/<target>/*`).
     static func regressions(_ target: String) -> [[UInt8]] {
-        let directory = Reliability.repository.appendingPathComponent("Fuzz/Regressions/\(target)")
+        let directory = Repository.root.appendingPathComponent("Fuzz/Regressions/\(target)")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.sorted().filter { !$0.hasPrefix(".") }.compactMap { name in
             FileManager.default.contents(atPath: directory.appendingPathComponent(name).path).map { [UInt8]($0) }
@@ -48,8 +48,8 @@ struct HostileEntry: Sendable, CustomTestStringConvertible {
 struct HostileInputTests {
     /// The time the corpus' otherwise well-formed events carry.
     static let corpusTime = EventTime(milliseconds: 1_795_737_600_000)  // 2026-11-27T08:00:00+08:00
-    static let registry = try! ConfigurationFiles.loadSites(from: Reliability.repository.appendingPathComponent("Config/sites").path)
-    static let rules = try! ConfigurationFiles.loadRules(from: Reliability.repository.appendingPathComponent("Config/rules").path)
+    static let registry = try! ConfigurationFiles.loadSites(from: Repository.configDirectory.appendingPathComponent("sites").path)
+    static let rules = try! ConfigurationFiles.loadRules(from: Repository.configDirectory.appendingPathComponent("rules").path)
 
     /// Reason codes a dead letter can carry: the decoder's, and the engine's lateness checks.
     static let knownReasons = Set(EventDecodingError.allReasons + ["too_late", "too_early"])
@@ -129,10 +129,7 @@ struct HostileInputTests {
         .timeLimit(.minutes(1))
     )
     func corpusThroughTheDaemon() async throws {
-        let broker = try await MosquittoBroker.start()
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let running = try await RunningDaemon.startConnected(Reliability.configuration(brokerURL: broker.url, directory: directory))
+        let live = try await LiveDaemon.start()
         // Let the first tick set the engine's clock, so the lateness check applies from the first message.
         try await Task.sleep(for: .milliseconds(100))
 
@@ -156,12 +153,12 @@ struct HostileInputTests {
         let sos = Event(id: "valid-sos", site: "zijing", device: "ZJ-C-0012", type: .careSOS, time: start, data: EventData(resident: "R-0012"))
         valid.append(sos)
         messages.append((sos.topic, sos.payload()))
-        try await Reliability.publish(messages, to: broker.url)
+        try await live.publish(messages)
 
-        let store = running.daemon.store
+        let store = live.store
         let total = messages.count
-        try await Reliability.waitUntil("every message is handled") { running.status.handled == total }
-        #expect(running.status.accepted == valid.count)
+        try await LiveDaemon.waitUntil("every message is handled") { live.status.handled == total }
+        #expect(live.status.accepted == valid.count)
         let letters = try await store.deadLetters(limit: 1000).reversed()
         #expect(letters.map(\.reason) == entries.map(\.expect))
         #expect(letters.map(\.topic) == entries.map(\.topic))
@@ -171,8 +168,7 @@ struct HostileInputTests {
         #expect(binFull?.subject == .device("ZJ-B05-K"))
         #expect(binFull?.occurrences == entries.count)
         #expect(tickets.contains { $0.rule == "care-sos" && $0.subject == .resident("R-0012") })
-        #expect(Set(try await Reliability.seenIDs(store)) == Set(valid.map(\.id)))
-        try await running.stop()
-        await broker.stop()
+        #expect(Set(try await live.seenIDs()) == Set(valid.map(\.id)))
+        try await live.stop()
     }
 }

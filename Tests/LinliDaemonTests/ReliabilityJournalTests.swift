@@ -33,6 +33,16 @@ struct ReliabilityJournalTests {
         }
     }
 
+    /// Writes `count` records (`payload(0)`, `payload(1)`, ...) to a fresh journal in `directory` and closes it,
+    /// as a daemon that stopped would leave it.
+    static func write(_ count: Int, to directory: TemporaryDirectory, segmentBytes: Int = 1 << 20, payload: (Int) -> [UInt8] = payload) throws {
+        let journal = try open(directory, segmentBytes: segmentBytes)
+        for index in 0..<count {
+            try journal.append(topic: topic, payload: payload(index), receivedAt: EventTime(milliseconds: 0))
+        }
+        journal.close()
+    }
+
     static func segmentFiles(_ directory: TemporaryDirectory) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory.file("inbox")).filter { $0.hasSuffix(".inbox") }.sorted()
     }
@@ -67,13 +77,7 @@ struct ReliabilityJournalTests {
     func reopenContinues() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        do {
-            let journal = try Self.open(directory)
-            for index in 0..<10 {
-                try journal.append(topic: Self.topic, payload: Self.payload(index), receivedAt: EventTime(milliseconds: 0))
-            }
-            journal.close()
-        }
+        try Self.write(10, to: directory)
         let journal = try Self.open(directory, applied: 6)
         #expect(try Self.readAll(journal, after: 6).map(\.sequence) == [7, 8, 9, 10])
         #expect(try journal.append(topic: Self.topic, payload: [1], receivedAt: EventTime(milliseconds: 0)) == 11)
@@ -85,13 +89,7 @@ struct ReliabilityJournalTests {
     func tornTailIsCutOff(keptBytes: Int) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        do {
-            let journal = try Self.open(directory)
-            for index in 0..<3 {
-                try journal.append(topic: Self.topic, payload: Self.payload(index), receivedAt: EventTime(milliseconds: 0))
-            }
-            journal.close()
-        }
+        try Self.write(3, to: directory)
         // The first `keptBytes` bytes of a fourth record, as a kill during write(2) could leave them.
         let path = directory.file("inbox") + "/" + (try Self.segmentFiles(directory)).last!
         let sizeBefore = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
@@ -112,13 +110,7 @@ struct ReliabilityJournalTests {
     func corruptedRecordIsDetected() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        do {
-            let journal = try Self.open(directory)
-            for index in 0..<3 {
-                try journal.append(topic: Self.topic, payload: Self.payload(index), receivedAt: EventTime(milliseconds: 0))
-            }
-            journal.close()
-        }
+        try Self.write(3, to: directory)
         let path = directory.file("inbox") + "/" + (try Self.segmentFiles(directory)).last!
         var bytes = try #require(FileManager.default.contents(atPath: path))
         bytes[bytes.count - 2] ^= 0x20  // inside the last record's payload
@@ -157,11 +149,7 @@ struct ReliabilityJournalTests {
     func journalBehindStore() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        do {
-            let journal = try Self.open(directory)
-            try journal.append(topic: Self.topic, payload: [1], receivedAt: EventTime(milliseconds: 0))
-            journal.close()
-        }
+        try Self.write(1, to: directory) { _ in [1] }
         let journal = try Self.open(directory, applied: 500)
         #expect(try Self.readAll(journal, after: 500).isEmpty)
         #expect(try journal.append(topic: Self.topic, payload: [2], receivedAt: EventTime(milliseconds: 0)) == 501)
@@ -172,14 +160,7 @@ struct ReliabilityJournalTests {
     func damagedOlderSegment() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        do {
-            let journal = try Self.open(directory, segmentBytes: 4096)
-            let payload = [UInt8](repeating: UInt8(ascii: "y"), count: 1000)
-            for _ in 0..<12 {
-                try journal.append(topic: Self.topic, payload: payload, receivedAt: EventTime(milliseconds: 0))
-            }
-            journal.close()
-        }
+        try Self.write(12, to: directory, segmentBytes: 4096) { _ in [UInt8](repeating: UInt8(ascii: "y"), count: 1000) }
         let segments = try Self.segmentFiles(directory)
         #expect(segments.count == 3)
         let first = directory.file("inbox") + "/" + segments[0]

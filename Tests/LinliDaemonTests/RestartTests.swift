@@ -9,7 +9,7 @@ import TicketStore
 /// restart (also after kill -9, since every batch is one transaction).
 @Suite("Restart: engine state persisted with the tickets")
 struct RestartTests {
-    static let configDirectory = DaemonHarness.configDirectory
+    static let configDirectory = Repository.configDirectory
 
     static func restore(_ store: TicketStore) async throws -> ProcessingSession {
         let rules = try ConfigurationFiles.loadRules(from: configDirectory.appendingPathComponent("rules").path)
@@ -25,6 +25,16 @@ struct RestartTests {
         )
     }
 
+    /// Restores a session from the store file at `path`, runs `steps` on it, commits once and closes the store:
+    /// one run of the daemon, which then stops.
+    static func runOnce(at path: String, _ steps: (inout ProcessingSession) -> Void) async throws {
+        let store = try TicketStore(path: path)
+        var session = try await restore(store)
+        steps(&session)
+        try await session.commit()
+        try store.close()
+    }
+
     static func event(_ type: EventType, _ data: EventData, at time: EventTime, id: String) -> Event {
         Event(id: id, site: "zijing", device: "ZJ-G01", type: type, time: time, data: data)
     }
@@ -35,14 +45,10 @@ struct RestartTests {
         defer { directory.remove() }
         let path = directory.path + "/linli.sqlite"
         let t0 = EventTime(seconds: 1_796_169_600)
-        do {
-            let store = try TicketStore(path: path)
-            var session = try await Self.restore(store)
+        try await Self.runOnce(at: path) { session in
             let open = Self.event(.gateDoor, EventData(state: "open"), at: t0, id: "open-1")
             session.ingest(topic: open.topic, payload: open.payload(), receivedAt: t0)
             session.tick(wallClock: t0 + .seconds(60))
-            try await session.commit()
-            try store.close()
         }
         // Down from t0+60 s until t0+10 min: the 3-minute deadline passed meanwhile.
         let store = try TicketStore(path: path)
@@ -76,14 +82,10 @@ struct RestartTests {
         let denials = (0..<5).map {
             Self.event(.gateDenied, EventData(credential: "card", reason: "unknown"), at: t0 + .seconds($0 * 60), id: "d\($0)")
         }
-        do {
-            let store = try TicketStore(path: path)
-            var session = try await Self.restore(store)
+        try await Self.runOnce(at: path) { session in
             for denial in denials.prefix(3) {
                 session.ingest(topic: denial.topic, payload: denial.payload(), receivedAt: denial.time)
             }
-            try await session.commit()
-            try store.close()
         }
         let store = try TicketStore(path: path)
         var session = try await Self.restore(store)

@@ -27,9 +27,9 @@ struct SecurityTests {
 
         static func start(requireClientCertificate: Bool = false) async throws -> SecureBroker {
             let directory = try TemporaryDirectory(prefix: "linli-tls")
-            let certificates = try TestCertificates.make(in: directory)
+            let certificates = try await TestCertificates.make(in: directory)
             let passwords = directory.file("passwords")
-            try MosquittoBroker.writePasswordFile(at: passwords, username: SecurityTests.username, password: SecurityTests.password)
+            try await MosquittoBroker.writePasswordFile(at: passwords, username: SecurityTests.username, password: SecurityTests.password)
             let tlsPort = try freeLoopbackPort()
             var extra = certificates.listenerConfig(port: tlsPort) + "\npassword_file \(passwords)\n"
             if requireClientCertificate { extra += "require_certificate true\n" }
@@ -37,26 +37,19 @@ struct SecurityTests {
             return SecureBroker(broker: broker, certificates: certificates, directory: directory, tlsPort: tlsPort)
         }
 
-        /// A daemon configuration for the TLS listener with the right CA and credentials.
-        func configuration(store: TemporaryDirectory) -> DaemonConfiguration {
-            var configuration = Reliability.configuration(brokerURL: url, directory: store)
+        /// Points a daemon configuration at the TLS listener with the right CA and credentials.
+        func configure(_ configuration: inout DaemonConfiguration) {
+            configuration.mqtt.url = url
             configuration.mqtt.caFile = certificates.caFile
             configuration.mqtt.username = SecurityTests.username
             configuration.mqtt.password = SecurityTests.password
-            return configuration
         }
 
-        /// A client certificate and key signed by the broker's CA.
-        func makeClientCertificate() throws -> (certFile: String, keyFile: String) {
-            let key = directory.file("client.key")
-            let request = directory.file("client.csr")
-            let certificate = directory.file("client.crt")
-            try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", request, "-subj", "/CN=linli-daemon"])
-            try openssl([
-                "x509", "-req", "-in", request, "-CA", certificates.caFile, "-CAkey", directory.file("ca.key"),
-                "-CAcreateserial", "-out", certificate, "-days", "1",
-            ])
-            return (certificate, key)
+        /// A daemon configuration for the TLS listener with the right CA and credentials.
+        func configuration(store: TemporaryDirectory) -> DaemonConfiguration {
+            var configuration = LiveDaemon.configuration(brokerURL: url, directory: store)
+            configure(&configuration)
+            return configuration
         }
 
         /// How many TCP connections the broker has accepted on the TLS port so far.
@@ -67,19 +60,6 @@ struct SecurityTests {
         func stop() async {
             await broker.stop()
             directory.remove()
-        }
-    }
-
-    static func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MosquittoBrokerError.toolFailed("openssl \(arguments[0]) exited with status \(process.terminationStatus)")
         }
     }
 
@@ -96,23 +76,40 @@ struct SecurityTests {
         return (CancellationError(), ContinuousClock.now - started)
     }
 
+    /// Runs a daemon that must fail at start against `secure`: expects it to fail within 10 s after one
+    /// connection attempt per client (no retry storm); returns the error's text.
+    static func failsOnceAtStart(
+        _ configuration: DaemonConfiguration,
+        on secure: SecureBroker,
+        logger: Logger
+    ) async throws -> String {
+        let (error, elapsed) = try await failingStart(configuration, logger: logger)
+        #expect(elapsed < .seconds(10))
+        try await Task.sleep(for: .milliseconds(300))
+        // One attempt per client the daemon starts (ingest, and the ticket feed when enabled): no retry storm.
+        #expect(secure.tlsConnectionAttempts() <= 2)
+        return "\(error)"
+    }
+
     @Test("mqtts with the test CA and a password: events arrive, and the password never reaches the logs")
     func tlsWithPassword() async throws {
         let secure = try await SecureBroker.start()
-        let store = try TemporaryDirectory()
-        defer { store.remove() }
         let lines = CapturingLogHandler.Lines()
-        let running = try await RunningDaemon.startConnected(secure.configuration(store: store), logger: CapturingLogHandler.logger(into: lines))
+        let live = try await LiveDaemon.start(
+            broker: secure.broker,
+            logger: CapturingLogHandler.logger(into: lines),
+            configure: secure.configure
+        )
 
         var publisher = try MQTTConfiguration(url: secure.url)
         publisher.tls?.caFile = secure.certificates.caFile
         publisher.username = Self.username
         publisher.password = Self.password
         let sos = Event(id: "tls-1", site: "zijing", device: "ZJ-C-0012", type: .careSOS, time: WallClock.now(), data: EventData(resident: "R-0012"))
-        try await Reliability.publish(Reliability.messages([sos]), to: publisher)
-        try await Reliability.waitUntil("the SOS is applied") { running.status.accepted == 1 }
-        #expect(try await running.daemon.store.tickets(matching: TicketFilter(rule: "care-sos")).count == 1)
-        try await running.stop()
+        try await LiveDaemon.publish(TestEvents.messages([sos]), through: publisher)
+        try await LiveDaemon.waitUntil("the SOS is applied") { live.status.accepted == 1 }
+        #expect(try await live.store.tickets(matching: TicketFilter(rule: "care-sos")).count == 1)
+        try await live.stop()
         await secure.stop()
 
         #expect(!lines.all.isEmpty)
@@ -128,14 +125,9 @@ struct SecurityTests {
         var configuration = secure.configuration(store: store)
         configuration.mqtt.password = "not-the-password"
         let lines = CapturingLogHandler.Lines()
-        let (error, elapsed) = try await Self.failingStart(configuration, logger: CapturingLogHandler.logger(into: lines))
-        let text = "\(error)"
+        let text = try await Self.failsOnceAtStart(configuration, on: secure, logger: CapturingLogHandler.logger(into: lines))
         #expect(text.contains("refused"), "unclear error: \(text)")
         #expect(text.contains("not authori"), "unclear error: \(text)")
-        #expect(elapsed < .seconds(10))
-        try await Task.sleep(for: .milliseconds(300))
-        // One attempt per client the daemon starts (ingest, and the ticket feed when enabled): no retry storm.
-        #expect(secure.tlsConnectionAttempts() <= 2)
         #expect(!lines.all.contains { $0.contains("not-the-password") })
         await secure.stop()
     }
@@ -148,14 +140,9 @@ struct SecurityTests {
         let other = try TemporaryDirectory(prefix: "linli-other-ca")
         defer { other.remove() }
         var configuration = secure.configuration(store: store)
-        configuration.mqtt.caFile = try TestCertificates.make(in: other).caFile
-        let (error, elapsed) = try await Self.failingStart(configuration, logger: Reliability.quietLogger())
-        let text = "\(error)"
+        configuration.mqtt.caFile = try await TestCertificates.make(in: other).caFile
+        let text = try await Self.failsOnceAtStart(configuration, on: secure, logger: LiveDaemon.quietLogger())
         #expect(text.contains("could not connect") || text.contains("TLS") || text.contains("certificate"), "unclear error: \(text)")
-        #expect(elapsed < .seconds(10))
-        try await Task.sleep(for: .milliseconds(300))
-        // One attempt per client the daemon starts (ingest, and the ticket feed when enabled): no retry storm.
-        #expect(secure.tlsConnectionAttempts() <= 2)
         await secure.stop()
     }
 
@@ -164,35 +151,31 @@ struct SecurityTests {
         let secure = try await SecureBroker.start(requireClientCertificate: true)
         let store = try TemporaryDirectory()
         defer { store.remove() }
-        let client = try secure.makeClientCertificate()
+        let client = try await secure.certificates.makeClientCertificate(in: secure.directory, commonName: "linli-daemon")
 
         var withoutCertificate = secure.configuration(store: store)
         withoutCertificate.mqtt.clientID += "-nocert"
-        let (error, _) = try await Self.failingStart(withoutCertificate, logger: Reliability.quietLogger())
+        let (error, _) = try await Self.failingStart(withoutCertificate, logger: LiveDaemon.quietLogger())
         #expect("\(error)".contains("could not connect") || "\(error)".contains("connection"), "unclear error: \(error)")
 
-        var configuration = secure.configuration(store: store)
-        configuration.mqtt.certFile = client.certFile
-        configuration.mqtt.keyFile = client.keyFile
-        let running = try await RunningDaemon.startConnected(configuration)
-        #expect(running.status.brokerConnected)
-        try await running.stop()
+        let live = try await LiveDaemon.start(broker: secure.broker) { configuration in
+            secure.configure(&configuration)
+            configuration.mqtt.certFile = client.certFile
+            configuration.mqtt.keyFile = client.keyFile
+        }
+        #expect(live.status.brokerConnected)
+        try await live.stop()
         await secure.stop()
     }
 
     @Test("the HTTP side refuses a body over its limit, and no resident id reaches the logs at info level")
     func httpLimitsAndQuietLogs() async throws {
-        let broker = try await MosquittoBroker.start()
-        let store = try TemporaryDirectory()
-        defer { store.remove() }
-        var configuration = Reliability.configuration(brokerURL: broker.url, directory: store)
-        configuration.http.enabled = true
-        configuration.http.address = "127.0.0.1:0"
-        // The SHA-256 of "reliability-test-token".
-        configuration.http.tokens = ["reliability:*:sha256:069c1de0d5ae34ee6c90126d4c6aec627511ed92c3e2f0f0d8629e18b6d3ea32"]
         let lines = CapturingLogHandler.Lines()
-        let running = try await RunningDaemon.startConnected(configuration, logger: CapturingLogHandler.logger(into: lines))
-        let base = try await running.daemon.endpoints.waitForHTTP()
+        let live = try await LiveDaemon.start(http: true, logger: CapturingLogHandler.logger(into: lines)) { configuration in
+            // The SHA-256 of "reliability-test-token".
+            configuration.http.tokens = ["reliability:*:sha256:069c1de0d5ae34ee6c90126d4c6aec627511ed92c3e2f0f0d8629e18b6d3ea32"]
+        }
+        let base = live.url
         let sos = Event(
             id: "quiet-1",
             site: "zijing",
@@ -201,8 +184,7 @@ struct SecurityTests {
             time: WallClock.now(),
             data: EventData(resident: "R-0012")
         )
-        try await Reliability.publish(Reliability.messages([sos]), to: broker.url)
-        try await Reliability.waitUntil("the SOS is applied") { running.status.accepted == 1 }
+        try await live.publishAndWait(events: [sos])
 
         var request = URLRequest(url: try #require(URL(string: base + "/api/v1/tickets/T-000001/ack")))
         request.httpMethod = "POST"
@@ -213,8 +195,7 @@ struct SecurityTests {
         #expect((response as? HTTPURLResponse)?.statusCode == 413)
         let (_, listed) = try await URLSession.shared.data(from: try #require(URL(string: base + "/api/v1/tickets")))
         #expect((listed as? HTTPURLResponse)?.statusCode == 200)
-        try await running.stop()
-        await broker.stop()
+        try await live.stop()
 
         let infoAndAbove = lines.all.filter { !$0.hasPrefix("trace") && !$0.hasPrefix("debug") }
         #expect(!infoAndAbove.isEmpty)
@@ -222,30 +203,25 @@ struct SecurityTests {
         #expect(!lines.all.contains { $0.contains("reliability-test-token") }, "a token appeared in the logs")
     }
 
-    /// Runs the built `linli serve` against the secure broker with credentials from the environment only.
-    static func serve(_ secure: SecureBroker, password: String, store: TemporaryDirectory) throws -> (Process, Pipe) {
-        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
-        let products = (bundle?.bundleURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = products.appendingPathComponent("linli")
-        process.arguments = [
-            "serve", "--db", store.file("linli.sqlite"),
-            "--sites", Reliability.repository.appendingPathComponent("Config/sites").path,
-            "--rules", Reliability.repository.appendingPathComponent("Config/rules").path,
-        ]
-        process.currentDirectoryURL = URL(fileURLWithPath: store.path)
-        process.environment = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "LINLI_MQTT_URL": secure.url, "LINLI_MQTT_CA_FILE": secure.certificates.caFile,
-            "LINLI_MQTT_USERNAME": Self.username, "LINLI_MQTT_PASSWORD": password,
-            "LINLI_MQTT_CLIENT_ID": "linli-env-\(UUID().uuidString.prefix(6))",
-            "LINLI_HTTP_ENABLED": "false", "LINLI_FEED_ENABLED": "false",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        return (process, output)
+    /// Starts the built `linli serve` against the secure broker with credentials from the environment only.
+    static func serve(_ secure: SecureBroker, password: String, store: TemporaryDirectory) throws -> ChildProcess {
+        try ChildProcess.start(
+            Repository.product("linli"),
+            [
+                "serve", "--db", store.file("linli.sqlite"),
+                "--sites", Repository.configDirectory.appendingPathComponent("sites").path,
+                "--rules", Repository.configDirectory.appendingPathComponent("rules").path,
+            ],
+            directory: URL(fileURLWithPath: store.path),
+            environment: [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                "LINLI_MQTT_URL": secure.url, "LINLI_MQTT_CA_FILE": secure.certificates.caFile,
+                "LINLI_MQTT_USERNAME": Self.username, "LINLI_MQTT_PASSWORD": password,
+                "LINLI_MQTT_CLIENT_ID": "linli-env-\(UUID().uuidString.prefix(6))",
+                "LINLI_HTTP_ENABLED": "false", "LINLI_FEED_ENABLED": "false",
+            ],
+            inheritingEnvironment: false
+        )
     }
 
     @Test("linli serve takes the password from LINLI_MQTT_PASSWORD, never prints it, and exits at once when it is wrong")
@@ -254,26 +230,19 @@ struct SecurityTests {
         let store = try TemporaryDirectory()
         defer { store.remove() }
 
-        let (wrong, wrongOutput) = try Self.serve(secure, password: "env-wrong-password", store: store)
-        let wrongText = String(decoding: wrongOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        wrong.waitUntilExit()
-        #expect(wrong.terminationStatus != 0)
+        let wrong = try await Self.serve(secure, password: "env-wrong-password", store: store).finish(timeout: .seconds(30))
+        let wrongText = wrong.stdout + wrong.stderr
+        #expect(wrong.status != 0)
         #expect(wrongText.contains("not authori"), "unclear error: \(wrongText)")
         #expect(!wrongText.contains("env-wrong-password"))
 
-        let (right, rightOutput) = try Self.serve(secure, password: Self.password, store: store)
-        var text = ""
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !text.contains("Connected to MQTT broker") && ContinuousClock.now < deadline {
-            let chunk = rightOutput.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        #expect(text.contains("Connected to MQTT broker"), "linli serve did not connect: \(text)")
+        let right = try Self.serve(secure, password: Self.password, store: store)
+        try await right.waitForOutput(containing: "Connected to MQTT broker", timeout: .seconds(20))
         right.terminate()
-        text += String(decoding: rightOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        right.waitUntilExit()
-        #expect(right.terminationStatus == 0, "linli serve did not stop cleanly on SIGTERM: \(text)")
+        let stopped = await right.finish(timeout: .seconds(30))
+        let text = stopped.stdout + stopped.stderr
+        #expect(text.contains("Connected to MQTT broker"), "linli serve did not connect: \(text)")
+        #expect(stopped.status == 0, "linli serve did not stop cleanly on SIGTERM: \(text)")
         #expect(!text.contains(Self.password), "the password appeared in the output")
         await secure.stop()
     }

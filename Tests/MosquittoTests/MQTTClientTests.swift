@@ -256,15 +256,10 @@ struct MQTTClientTests {
 
     @Test("wrong credentials are refused with the broker's reason and not retried", arguments: [MQTTConfiguration.ProtocolVersion.v311, .v5])
     func wrongCredentials(version: MQTTConfiguration.ProtocolVersion) async throws {
-        let directory = try TemporaryDirectory(prefix: "passwd")
-        defer { directory.remove() }
-        let passwordFile = directory.file("passwords")
-        try MosquittoBroker.writePasswordFile(at: passwordFile, username: "ingest", password: "right")
-        let broker = try await MosquittoBroker.start(extraConfig: "password_file \(passwordFile)", allowAnonymous: false)
-        var configuration = try MQTTConfiguration(url: broker.url)
-        configuration.protocolVersion = version
-        configuration.username = "ingest"
-        configuration.password = "wrong"
+        let passwords = try await PasswordBroker.start()
+        defer { passwords.directory.remove() }
+        let broker = passwords.broker
+        var configuration = try passwords.configuration(version: version, password: "wrong")
         let logger = makeTestLogger("credentials")
 
         let start = ContinuousClock.now

@@ -11,10 +11,7 @@ struct MQTTSessionTests {
     )
     func persistentSession(version: MQTTConfiguration.ProtocolVersion) async throws {
         let broker = try await MosquittoBroker.start()
-        var configuration = try MQTTConfiguration(url: broker.url)
-        configuration.clientID = "session-\(UUID().uuidString.prefix(8))"
-        configuration.cleanSession = false
-        configuration.protocolVersion = version
+        let configuration = try persistentConfiguration(on: broker, named: "session", version: version)
         let topic = uniqueTopic("session")
         let count = 1_000
         let logger = makeTestLogger("session")
@@ -38,10 +35,7 @@ struct MQTTSessionTests {
     @Test("an MQTT 5 session keeps its expiry across automatic reconnects")
     func sessionExpirySurvivesReconnect() async throws {
         let broker = try await MosquittoBroker.start(persistence: true)
-        var configuration = try MQTTConfiguration(url: broker.url)
-        configuration.clientID = "expiry-\(UUID().uuidString.prefix(8))"
-        configuration.cleanSession = false
-        configuration.protocolVersion = .v5
+        let configuration = try persistentConfiguration(on: broker, named: "expiry", version: .v5)
         let topic = uniqueTopic("expiry")
         let logger = makeTestLogger("expiry")
 
@@ -70,20 +64,15 @@ struct MQTTSessionTests {
         arguments: [MQTTConfiguration.ProtocolVersion.v311, .v5]
     )
     func refusedReconnectionRecovers(version: MQTTConfiguration.ProtocolVersion) async throws {
-        let directory = try TemporaryDirectory(prefix: "passwd")
-        defer { directory.remove() }
-        let passwordFile = directory.file("passwords")
-        try MosquittoBroker.writePasswordFile(at: passwordFile, username: "ingest", password: "right")
-        let broker = try await MosquittoBroker.start(extraConfig: "password_file \(passwordFile)", allowAnonymous: false)
-        var configuration = try MQTTConfiguration(url: broker.url)
-        configuration.protocolVersion = version
-        configuration.username = "ingest"
-        configuration.password = "right"
+        let passwords = try await PasswordBroker.start()
+        defer { passwords.directory.remove() }
+        let broker = passwords.broker
+        var configuration = try passwords.configuration(version: version, password: "right")
         configuration.maxReconnectDelay = .seconds(2)
 
         try await MQTTClient.withClient(configuration: configuration, logger: makeTestLogger("refused")) { client in
             let refusedEvents = client.makeConnectionEvents()
-            try MosquittoBroker.writePasswordFile(at: passwordFile, username: "ingest", password: "changed")
+            try await passwords.setPassword("changed")
             try await broker.restart()
             let refused = try await MQTTClient.waitFor(refusedEvents) {
                 if case .refused = $0 { true } else { false }
@@ -92,7 +81,7 @@ struct MQTTSessionTests {
             #expect(!client.isConnected)
 
             let connectedEvents = client.makeConnectionEvents()
-            try MosquittoBroker.writePasswordFile(at: passwordFile, username: "ingest", password: "right")
+            try await passwords.setPassword("right")
             try await broker.restart()
             let connected = try await MQTTClient.waitFor(connectedEvents, timeout: .seconds(30)) {
                 if case .connected = $0 { true } else { false }
@@ -108,9 +97,7 @@ struct MQTTSessionTests {
     )
     func drainRate(qos: QoS) async throws {
         let broker = try await MosquittoBroker.start(extraConfig: "queue_qos0_messages true")
-        var configuration = try MQTTConfiguration(url: broker.url)
-        configuration.clientID = "drain-\(UUID().uuidString.prefix(8))"
-        configuration.cleanSession = false
+        let configuration = try persistentConfiguration(on: broker, named: "drain")
         let topic = uniqueTopic("rate")
         let count = 20_000
         let body = [UInt8](repeating: UInt8(ascii: "x"), count: 200)

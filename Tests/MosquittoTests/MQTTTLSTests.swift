@@ -8,7 +8,7 @@ struct MQTTTLSTests {
     func roundTripOverTLS() async throws {
         let directory = try TemporaryDirectory(prefix: "tls")
         defer { directory.remove() }
-        let certificates = try TestCertificates.make(in: directory)
+        let certificates = try await TestCertificates.make(in: directory)
         let tlsPort = try freeLoopbackPort()
         let broker = try await MosquittoBroker.start(extraConfig: certificates.listenerConfig(port: tlsPort))
         var configuration = try MQTTConfiguration(url: "mqtts://127.0.0.1:\(tlsPort)")

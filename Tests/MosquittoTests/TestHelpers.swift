@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Mosquitto
+import TestSupport
 
 /// A logger for one test: standard error, at `MQTT_TEST_LOG_LEVEL` (default `critical`, i.e. quiet).
 func makeTestLogger(_ label: String) -> Logger {
@@ -8,6 +9,20 @@ func makeTestLogger(_ label: String) -> Logger {
     let level = ProcessInfo.processInfo.environment["MQTT_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
     logger.logLevel = level ?? .critical
     return logger
+}
+
+/// A client configuration for `broker` with a persistent session (clean session off) under a client id of its own,
+/// speaking `version` (by default the configuration's default).
+func persistentConfiguration(
+    on broker: MosquittoBroker,
+    named name: String,
+    version: MQTTConfiguration.ProtocolVersion? = nil
+) throws -> MQTTConfiguration {
+    var configuration = try MQTTConfiguration(url: broker.url)
+    configuration.clientID = "\(name)-\(UUID().uuidString.prefix(8))"
+    configuration.cleanSession = false
+    if let version { configuration.protocolVersion = version }
+    return configuration
 }
 
 /// A topic prefix no other test uses.

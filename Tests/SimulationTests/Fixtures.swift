@@ -1,12 +1,12 @@
 import Foundation
 import LinliCore
 import Simulation
+import TestSupport
 
 /// Shared test inputs: a small registry built in code, and the repository's own sites and scenarios.
 enum Fixtures {
-    /// The repository root, found from this file's path (`Tests/SimulationTests/Fixtures.swift`).
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    /// The repository root.
+    static let root = Repository.root
 
     /// A two-site registry small enough to reason about.
     static let registry = SiteRegistry(sites: [
@@ -56,5 +56,11 @@ enum Fixtures {
     /// The text of a shipped scenario in `Simulator/Scenarios`.
     static func shippedScenario(_ name: String) throws -> String {
         try String(contentsOf: root.appendingPathComponent("Simulator/Scenarios/\(name)"), encoding: .utf8)
+    }
+
+    /// A shipped scenario loaded against the registry in `Config/sites`, and that registry.
+    static func loadShipped(_ name: String) throws -> (scenario: Scenario, registry: SiteRegistry) {
+        let registry = try configRegistry()
+        return (try Scenario.load(file: name, contents: try shippedScenario(name), registry: registry), registry)
     }
 }

@@ -139,12 +139,7 @@ import Testing
 
     @Test("day-in-zijing is the same byte for byte with its seed; another seed gives another day")
     func shippedSeedDeterminism() throws {
-        let registry = try Fixtures.configRegistry()
-        let scenario = try Scenario.load(
-            file: "day-in-zijing.yaml",
-            contents: try Fixtures.shippedScenario("day-in-zijing.yaml"),
-            registry: registry
-        )
+        let (scenario, registry) = try Fixtures.loadShipped("day-in-zijing.yaml")
         let generator = ScenarioGenerator(scenario: scenario, registry: registry)
         let start = scenario.start.resolve(now: Fixtures.start)
         let first = generator.messages(start: start)

@@ -5,12 +5,7 @@ import Testing
 @Suite struct ScenarioLoadingTests {
     @Test("the shipped smoke scenario loads against Config/sites with its three tickets expected")
     func smokeLoads() throws {
-        let registry = try Fixtures.configRegistry()
-        let scenario = try Scenario.load(
-            file: "smoke.yaml",
-            contents: try Fixtures.shippedScenario("smoke.yaml"),
-            registry: registry
-        )
+        let scenario = try Fixtures.loadShipped("smoke.yaml").scenario
         #expect(scenario.name == "smoke")
         #expect(scenario.sites == ["zijing"])
         #expect(scenario.start == .now)
@@ -27,12 +22,7 @@ import Testing
 
     @Test("every valid smoke message decodes, and exactly the expected number are rejected")
     func smokeMessagesDecode() throws {
-        let registry = try Fixtures.configRegistry()
-        let scenario = try Scenario.load(
-            file: "smoke.yaml",
-            contents: try Fixtures.shippedScenario("smoke.yaml"),
-            registry: registry
-        )
+        let (scenario, registry) = try Fixtures.loadShipped("smoke.yaml")
         let messages = ScenarioGenerator(scenario: scenario, registry: registry).messages(start: Fixtures.start)
         var rejected = 0
         var fills: [Double] = []

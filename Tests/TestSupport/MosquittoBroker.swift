@@ -145,17 +145,11 @@ public final class MosquittoBroker: Sendable {
 
     /// Writes a mosquitto password file with one user, using `mosquitto_passwd -c -b`.
     /// - Throws: ``MosquittoBrokerError`` when the tool is missing or fails.
-    public static func writePasswordFile(at path: String, username: String, password: String) throws {
+    public static func writePasswordFile(at path: String, username: String, password: String) async throws {
         let tool = try findExecutable("mosquitto_passwd", in: ["/usr/bin", "/usr/local/bin"])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["-c", "-b", path, username, password]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MosquittoBrokerError.toolFailed("mosquitto_passwd exited with status \(process.terminationStatus)")
+        let output = try await ChildProcess.start(URL(fileURLWithPath: tool), ["-c", "-b", path, username, password]).finish()
+        guard output.status == 0 else {
+            throw MosquittoBrokerError.toolFailed("mosquitto_passwd exited with status \(output.status)")
         }
     }
 

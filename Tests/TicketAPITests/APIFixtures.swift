@@ -1,6 +1,7 @@
 import Foundation
 import LinliCore
 import LinliDaemon
+import TestSupport
 import TicketAPI
 import TicketStore
 
@@ -10,9 +11,7 @@ enum APIFixtures {
     static let now = EventTime(seconds: 1_795_766_400)
 
     /// The repository's `Config/` directory.
-    static let configDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Config")
+    static let configDirectory = Repository.configDirectory
 
     /// The shipped rules.
     static func rules() throws -> RuleSet {

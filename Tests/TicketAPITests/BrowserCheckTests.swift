@@ -20,7 +20,7 @@ struct BrowserCheckTests {
     @Test("the rendered DOM shows the smoke scenario's three tickets, most urgent first, counting down")
     func boardInChromium() async throws {
         let chromium = try Chromium.find()
-        let live = try await LiveDaemon.start()
+        let live = try await LiveDaemon.startWithAPI()
         let registry = try APIFixtures.registry()
         let scenario = try Scenario.load(
             file: Self.smoke.path,

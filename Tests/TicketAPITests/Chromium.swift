@@ -41,11 +41,11 @@ struct Chromium {
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--disable-extensions", "--hide-scrollbars", "--user-data-dir=\(directory.file("chromium-profile"))",
         ]
-        let output = try await ChildProcess.run(
+        let output = try await ChildProcess.start(
             URL(fileURLWithPath: executable),
             flags + arguments,
             directory: URL(fileURLWithPath: directory.path)
-        )
+        ).finish()
         guard output.status == 0 else {
             throw TestServerError("chromium exited with \(output.status): \(output.stderr.suffix(2000))")
         }

@@ -3,6 +3,7 @@ import LinliCore
 import Logging
 import Mosquitto
 import Synchronization
+import TestSupport
 
 /// A real MQTT subscriber to the ticket feed (`linli/v1/+/tickets/+`) that keeps what it receives.
 final class FeedSubscriber: Sendable {

@@ -8,15 +8,15 @@ struct LedgerTests {
     static let now = APIFixtures.now
     static let period = Ledger.Period.last(days: 7, before: now)
 
+    /// The ledger of the fixture tickets over the last week.
+    static func fixtureLedger() -> Ledger {
+        let tickets = APIFixtures.tickets()
+        return Ledger(opened: tickets, unresolved: tickets.filter { $0.status != .resolved }, period: period, now: now)
+    }
+
     @Test("the fixture tickets give the expected row per site and team")
     func fixtureLedger() {
-        let tickets = APIFixtures.tickets()
-        let ledger = Ledger(
-            opened: tickets,
-            unresolved: tickets.filter { $0.status != .resolved },
-            period: Self.period,
-            now: Self.now
-        )
+        let ledger = Self.fixtureLedger()
         #expect(
             ledger.rows.map { "\($0.site)/\($0.team)" } == [
                 "beisan/care", "beisan/maintenance", "beisan/sanitation", "zijing/care", "zijing/maintenance",
@@ -131,13 +131,7 @@ struct LedgerTests {
 
     @Test("JSON reads back to the same ledger; CSV and the table carry every row")
     func formats() throws {
-        let tickets = APIFixtures.tickets()
-        let ledger = Ledger(
-            opened: tickets,
-            unresolved: tickets.filter { $0.status != .resolved },
-            period: Self.period,
-            now: Self.now
-        )
+        let ledger = Self.fixtureLedger()
         #expect(try Ledger(json: Array(ledger.json().utf8)) == ledger)
         #expect(ledger.rows.first?.jsonObject().keys == Ledger.rowKeys)
         let csv = ledger.csv.split(separator: "\r\n").map(String.init)

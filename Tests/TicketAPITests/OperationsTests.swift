@@ -50,10 +50,10 @@ struct OperationsTests {
 
     @Test("/metrics counts events, rejections by reason, rule work, tickets by rule, lag and store writes")
     func metrics() async throws {
-        let live = try await LiveDaemon.start()
+        let live = try await LiveDaemon.startWithAPI()
         try await live.publish(events: [
-            LiveDaemon.event(.binFill, device: "ZJ-B03-K", data: EventData(fillPct: 95)),
-            LiveDaemon.event(.gateForced, device: "ZJ-G01"),
+            TestEvents.event(.binFill, device: "ZJ-B03-K", data: EventData(fillPct: 95)),
+            TestEvents.event(.gateForced, device: "ZJ-G01"),
         ])
         try await live.publish([("linli/v1/zijing/bin/ZJ-B03-K/event", Array("{not json".utf8))])
         try await LiveDaemon.waitUntil("three messages are handled") {
@@ -86,7 +86,7 @@ struct OperationsTests {
 
     @Test("/healthz is 200 with every check passing, and 503 naming the broker when it goes down")
     func health() async throws {
-        let live = try await LiveDaemon.start()
+        let live = try await LiveDaemon.startWithAPI()
         try await LiveDaemon.waitUntil("the feed has connected too") { live.daemon.feed?.isConnected == true }
         let healthy = try await TestServer.client.execute(.init(url: live.url + "/healthz"), timeout: .seconds(10))
         #expect(healthy.status.code == 200)

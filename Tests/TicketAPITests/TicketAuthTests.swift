@@ -15,11 +15,20 @@ struct TicketAuthTests {
         ("reopen", "T-000003", #"{"note": "again"}"#),
     ]
 
+    /// Sends `write` to `server` with `token` (none: no Authorization header).
+    static func send(
+        _ write: (action: String, id: String, body: String),
+        token: String? = nil,
+        to server: TestServer
+    ) async throws -> TestServer.Reply {
+        try await server.post("/api/v1/tickets/\(write.id)/\(write.action)", token: token, json: write.body)
+    }
+
     @Test("every write without a token is a 401 with WWW-Authenticate, and changes nothing")
     func withoutToken() async throws {
         let server = try await TestServer.start()
         for write in Self.writes {
-            let reply = try await server.post("/api/v1/tickets/\(write.id)/\(write.action)", json: write.body)
+            let reply = try await Self.send(write, to: server)
             #expect(reply.status == 401, "\(write.action)")
             #expect(reply.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
             #expect(reply.errorMessage?.contains("needs a token") == true)
@@ -33,11 +42,7 @@ struct TicketAuthTests {
     func wrongToken() async throws {
         let server = try await TestServer.start()
         for write in Self.writes {
-            let reply = try await server.post(
-                "/api/v1/tickets/\(write.id)/\(write.action)",
-                token: "not-a-token",
-                json: write.body
-            )
+            let reply = try await Self.send(write, token: "not-a-token", to: server)
             #expect(reply.status == 401, "\(write.action)")
             #expect(reply.errorMessage == "the token is not recognised")
         }
@@ -55,11 +60,7 @@ struct TicketAuthTests {
     func wrongTeam() async throws {
         let server = try await TestServer.start()
         for write in Self.writes {
-            let reply = try await server.post(
-                "/api/v1/tickets/\(write.id)/\(write.action)",
-                token: APIFixtures.sanitationSecret,
-                json: write.body
-            )
+            let reply = try await Self.send(write, token: APIFixtures.sanitationSecret, to: server)
             #expect(reply.status == 403, "\(write.action)")
             #expect(reply.errorMessage?.contains("'sanitation-desk' may act for sanitation") == true)
             #expect(reply.errorMessage?.contains("team 'care'") == true)
@@ -73,11 +74,7 @@ struct TicketAuthTests {
     func rightToken() async throws {
         let server = try await TestServer.start()
         for write in Self.writes {
-            let reply = try await server.post(
-                "/api/v1/tickets/\(write.id)/\(write.action)",
-                token: APIFixtures.careSecret,
-                json: write.body
-            )
+            let reply = try await Self.send(write, token: APIFixtures.careSecret, to: server)
             #expect(reply.status == 200, "\(write.action): \(reply.text)")
             #expect(reply.json["id"]?.string == write.id)
         }

@@ -16,15 +16,13 @@ struct TicketCommandTests {
         input: String? = nil,
         environment: [String: String] = [:]
     ) async throws -> ChildProcess.Output {
-        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
-        let products = (bundle?.bundleURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).deletingLastPathComponent()
-        return try await ChildProcess.run(
-            products.appendingPathComponent("linli"),
+        try await ChildProcess.start(
+            Repository.product("linli"),
             arguments,
             directory: root,
             environment: environment,
             input: input
-        )
+        ).finish()
     }
 
     @Test("list, show, act and report through the API with --server and --token")

@@ -66,32 +66,24 @@ struct TicketErrorTests {
     @Test("a bad body is a 400, a body over the limit a 413")
     func badBodies() async throws {
         let server = try await TestServer.start()
-        let notJSON = try await server.post("/api/v1/tickets/T-000001/ack", token: APIFixtures.opsSecret, json: "{note")
+        /// Posts `json` to `action` on T-000001 with the ops token.
+        func post(_ action: String, _ json: String) async throws -> TestServer.Reply {
+            try await server.post("/api/v1/tickets/T-000001/\(action)", token: APIFixtures.opsSecret, json: json)
+        }
+        let notJSON = try await post("ack", "{note")
         #expect(notJSON.status == 400)
         #expect(notJSON.errorMessage?.contains("not valid JSON") == true)
-        let wrongType = try await server.post(
-            "/api/v1/tickets/T-000001/ack",
-            token: APIFixtures.opsSecret,
-            json: #"{"note": 5}"#
-        )
+        let wrongType = try await post("ack", #"{"note": 5}"#)
         #expect(wrongType.status == 400)
         #expect(wrongType.errorMessage == "body field 'note' must be a string")
-        let noNote = try await server.post("/api/v1/tickets/T-000001/comment", token: APIFixtures.opsSecret, json: "{}")
+        let noNote = try await post("comment", "{}")
         #expect(noNote.status == 400)
         #expect(noNote.errorMessage?.contains("'note'") == true)
         let longNote = String(repeating: "x", count: 2001)
-        let tooLong = try await server.post(
-            "/api/v1/tickets/T-000001/comment",
-            token: APIFixtures.opsSecret,
-            json: #"{"note": "\#(longNote)"}"#
-        )
+        let tooLong = try await post("comment", #"{"note": "\#(longNote)"}"#)
         #expect(tooLong.status == 400)
         let huge = String(repeating: "y", count: 20_000)
-        let tooLarge = try await server.post(
-            "/api/v1/tickets/T-000001/comment",
-            token: APIFixtures.opsSecret,
-            json: #"{"note": "\#(huge)"}"#
-        )
+        let tooLarge = try await post("comment", #"{"note": "\#(huge)"}"#)
         #expect(tooLarge.status == 413)
         #expect(tooLarge.errorMessage != nil)
         #expect(try await server.store.ticket(id: "T-000001")?.history.count == 1)

@@ -17,10 +17,10 @@ import TicketStore
 struct TicketFeedTests {
     @Test("each change is published retained as the contract JSON, then cleared after resolution")
     func publishesAndClears() async throws {
-        let live = try await LiveDaemon.start(clearAfter: .seconds(4))
+        let live = try await LiveDaemon.startWithAPI(clearAfter: .seconds(4))
         let topic = "linli/v1/zijing/tickets/T-000001"
         try await FeedSubscriber.with(brokerURL: live.broker.url) { subscriber in
-            try await live.publish(events: [LiveDaemon.event(.gateForced, device: "ZJ-G01")])
+            try await live.publish(events: [TestEvents.event(.gateForced, device: "ZJ-G01")])
             try await subscriber.waitUntil("the opened ticket is published") {
                 $0.contains { $0.topic == topic && $0.ticket?.status == .open }
             }
@@ -64,8 +64,8 @@ struct TicketFeedTests {
         // The first daemon would clear after a minute; it is stopped long before. The second is configured
         // to clear a second after resolution, which by then has long passed: only what the first saved can
         // tell it that this retained message is still up.
-        let first = try await LiveDaemon.start(broker: broker, directory: directory, clearAfter: .seconds(60))
-        try await first.publish(events: [LiveDaemon.event(.gateForced, device: "ZJ-G01")])
+        let first = try await LiveDaemon.startWithAPI(broker: broker, directory: directory, clearAfter: .seconds(60))
+        try await first.publish(events: [TestEvents.event(.gateForced, device: "ZJ-G01")])
         try await LiveDaemon.waitUntil("the ticket is stored") {
             try await first.daemon.store.ticket(id: "T-000001") != nil
         }
@@ -82,7 +82,7 @@ struct TicketFeedTests {
         #expect(String(decoding: stored, as: UTF8.self).contains(#""id":"T-000001""#))
         #expect(try await FeedSubscriber.retained(on: topic, brokerURL: broker.url).first?.ticket?.status == .resolved)
 
-        let second = try await LiveDaemon.start(broker: broker, directory: directory, clearAfter: .seconds(1))
+        let second = try await LiveDaemon.startWithAPI(broker: broker, directory: directory, clearAfter: .seconds(1))
         try await LiveDaemon.waitUntil("the retained message is cleared after the restart", timeout: .seconds(20)) {
             try await FeedSubscriber.retained(on: topic, brokerURL: broker.url, wait: .milliseconds(300)).isEmpty
         }

@@ -44,7 +44,7 @@ struct TicketStoreIngestStateTests {
         #expect(stored.payloadPrefix.count == DeadLetter.payloadPrefixLimit && stored.payloadSize == 4096)
     }
 
-    @Test("seen events round-trip, a redelivered one is kept once, and pruning forgets only older ones")
+    @Test("seen events round-trip, a redelivered one is listed once, and pruning forgets only older ones")
     func seenEventsRoundTripAndPrune() async throws {
         let events = (0..<4).map { SeenEvent(source: "gw-1", id: "e-\($0)", time: morning + .seconds(60 * $0)) }
         let other = SeenEvent(source: "gw-2", id: "e-0", time: morning + .seconds(30))
@@ -53,11 +53,27 @@ struct TicketStoreIngestStateTests {
 
         #expect(try await store.seenEvents(since: morning) == [events[0], other, events[1], events[2], events[3]])
         #expect(try await store.seenEvents(since: morning + .seconds(120)) == [events[2], events[3]])
+        #expect(try await store.seenEvents(newest: 1) == [events[1]])
+        #expect(try await store.seenEvents(newest: 2) == events + [other, events[1]])
 
-        let pruned = try await store.pruneSeenEvents(before: morning + .seconds(60))
+        #expect(try await store.pruneSeenEvents(keepingNewest: 6) == 0)
+        #expect(try await store.pruneSeenEvents(keepingNewest: 1) == 5)
+        #expect(try await store.seenEvents(newest: 100) == [events[1]])
+    }
 
-        #expect(pruned == 2)
-        #expect(try await store.seenEvents(since: .init(milliseconds: 0)) == Array(events.dropFirst()))
+    @Test("seen events keep their commit order across many batches, with any text in source and id")
+    func seenEventsKeepCommitOrder() async throws {
+        let unusual = SeenEvent(source: "/sites/zijing/devices/ZJ-日/\t", id: "", time: .init(milliseconds: -5))
+        let batches = (0..<5).map { batch in
+            (0..<3).map { SeenEvent(source: "gw", id: "b\(batch)-\($0)", time: morning - .seconds(batch)) }
+        }
+        for batch in batches { try await store.commit(IngestBatch(seenEvents: batch)) }
+        try await store.commit(IngestBatch(seenEvents: [unusual]))
+
+        #expect(try await store.seenEvents(newest: 7) == Array(batches[3...].joined()) + [unusual])
+
+        #expect(try await store.pruneSeenEvents(keepingNewest: 4) == 12)
+        #expect(try await store.seenEvents(newest: 100) == batches[4] + [unusual])
     }
 
     @Test("engine state blobs are upserted by key; keys not in a batch are left untouched")
@@ -70,6 +86,26 @@ struct TicketStoreIngestStateTests {
         #expect(try await store.engineState(key: "empty") == [])
         #expect(try await store.engineState(key: "missing") == nil)
         #expect(try await store.allEngineState() == ["timers": [9, 8], "windows": [4], "empty": []])
+    }
+
+    @Test(
+        "engine state reads the same whether its log is folded after every batch, now and then, or never",
+        arguments: [1, 40, 1 << 20]
+    )
+    func engineStateLogFolds(foldBytes: Int) async throws {
+        let store = try TicketStore.inMemory(engineStateLogBytes: foldBytes)
+        var expected: [String: [UInt8]] = [:]
+        for batch in 0..<12 {
+            var state: [String: [UInt8]] = ["engine.clock": [UInt8(batch)]]
+            for subject in 0..<5 where (subject + batch) % 3 != 0 {
+                state["engine.s/rule/site/device:\(subject)"] = subject == 4 && batch > 6 ? [] : [UInt8(batch), UInt8(subject)]
+            }
+            expected.merge(state) { _, new in new }
+            try await store.commit(IngestBatch(engineState: state))
+            #expect(try await store.allEngineState() == expected, "after batch \(batch)")
+        }
+        #expect(try await store.engineState(key: "engine.clock") == [11])
+        #expect(try await store.engineState(key: "engine.s/rule/site/device:4") == [])
     }
 
     @Test("engine state and tickets written by one batch are stored together")

@@ -167,4 +167,27 @@ struct TicketStoreTransitionTests {
         #expect(afterResolve.revision > afterAck.revision && afterAck.revision > start)
         #expect(try await store.changesSince(revision: 0).tickets.map(\.id) == ["T-000001", "T-000002"])
     }
+
+    @Test("peopleChangesSince returns people's changes as the tickets now stand, never the engine's own writes")
+    func peopleChangesSkipEngineWrites() async throws {
+        try await TicketFixtures.store(
+            [TicketFixtures.ticket(number: 1), TicketFixtures.ticket(number: 2, subject: .device("bin-2"))],
+            in: store
+        )
+        #expect(try await store.peopleChangesSince(revision: 0).tickets.isEmpty)
+        let start = try await store.currentRevision()
+
+        _ = try await store.acknowledge(id: "T-000002", actor: "li.wei", at: later, note: nil)
+        var engineCopy = TicketFixtures.ticket(number: 2, subject: .device("bin-2"))
+        engineCopy.occurrences += 1
+        try await store.commit(IngestBatch(changes: [TicketChange(ticket: engineCopy, newHistory: [])]))
+        try await TicketFixtures.store([TicketFixtures.ticket(number: 3, subject: .device("bin-3"))], in: store)
+        let changes = try await store.peopleChangesSince(revision: start)
+
+        #expect(changes.tickets.map(\.id) == ["T-000002"])
+        #expect(changes.tickets.first?.status == .acknowledged)
+        #expect(changes.tickets.first?.occurrences == engineCopy.occurrences)
+        #expect(changes.revision == (try await store.currentRevision()))
+        #expect(try await store.peopleChangesSince(revision: changes.revision).tickets.isEmpty)
+    }
 }

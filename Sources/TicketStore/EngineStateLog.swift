@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+
+/// How the engine's state blobs are persisted: a base table plus an append-only log, folded together now and
+/// then, so that a batch costs one appended row however many subjects it changed.
+///
+/// A daemon tracking 100k devices changes the state of nearly one subject per event (its last sign of life).
+/// Upserting those one row each would rewrite one B-tree page per event; appended to the log, a batch of a
+/// thousand changes fills a few pages. When the log holds ``TicketStore/Configuration/engineStateLogBytes``,
+/// the next commit folds it into `engine_state` (the newest value of each key wins), which then rewrites the
+/// table's pages about once for many batches.
+///
+/// An entry of the log is a sequence of key/value pairs, each as the key's UTF-8 length (`UInt32`, little
+/// endian), the key, the value's length (`UInt32`) and the value.
+enum EngineStateLog {
+    /// The blob of a log entry.
+    static func encode(_ state: [String: [UInt8]]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(state.reduce(0) { $0 + $1.key.utf8.count + $1.value.count + 8 })
+        for (key, value) in state {
+            appendLength(key.utf8.count, to: &bytes)
+            bytes += key.utf8
+            appendLength(value.count, to: &bytes)
+            bytes += value
+        }
+        return bytes
+    }
+
+    /// Calls `body` with each key and value of a log entry, in order; returns `false` when the entry is damaged.
+    static func forEach(in entry: [UInt8], _ body: (String, [UInt8]) -> Void) -> Bool {
+        entry.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                guard let keyBytes = read(buffer, &offset), let key = String(validating: keyBytes, as: UTF8.self),
+                    let value = read(buffer, &offset)
+                else { return false }
+                body(key, Array(value))
+            }
+            return true
+        }
+    }
+
+    /// Appends a log entry; folds the log into the base table first when it has grown to `foldBytes`.
+    static func append(_ state: [String: [UInt8]], foldBytes: Int, in db: Database) throws {
+        let logged = try Int.fetchOne(db, sql: "SELECT TOTAL(bytes) FROM engine_state_log") ?? 0
+        if logged >= foldBytes {
+            try fold(in: db)
+        }
+        let entry = encode(state)
+        let insert = try db.cachedStatement(sql: "INSERT INTO engine_state_log (bytes, entries) VALUES (?, ?)")
+        try insert.execute(arguments: [entry.count, Data(entry)])
+    }
+
+    /// Every state blob by key: the base table overlaid with the log, oldest entry first.
+    static func all(in db: Database) throws -> [String: [UInt8]] {
+        var state: [String: [UInt8]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM engine_state") {
+            let key = (try? row.decode(String.self, forColumn: "key")) ?? "?"
+            let reader = RowReader(row: row, table: "engine_state", key: key)
+            state[try reader.value("key", as: String.self)] = Array(try reader.value("value", as: Data.self))
+        }
+        try forEachEntry(in: db) { key, value in state[key] = value }
+        return state
+    }
+
+    /// Writes the newest value of every logged key into the base table and empties the log.
+    static func fold(in db: Database) throws {
+        var newest: [String: [UInt8]] = [:]
+        try forEachEntry(in: db) { key, value in newest[key] = value }
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO engine_state (key, value) VALUES (?, COALESCE(?, X''))
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """
+        )
+        // An empty blob binds as NULL, hence the COALESCE. Sorted keys walk the table's pages in order.
+        for key in newest.keys.sorted() {
+            try upsert.execute(arguments: [key, Data(newest[key]!)])
+        }
+        try db.execute(sql: "DELETE FROM engine_state_log")
+    }
+
+    private static func forEachEntry(in db: Database, _ body: (String, [UInt8]) -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, entries FROM engine_state_log ORDER BY id")
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            guard forEach(in: Array(row[1] as Data), body) else {
+                throw TicketStoreError.corrupt("engine_state_log \(id): column entries is not a state log entry")
+            }
+        }
+    }
+
+    private static func appendLength(_ length: Int, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: UInt32(length).littleEndian) { bytes += $0 }
+    }
+
+    private static func read(_ buffer: UnsafeRawBufferPointer, _ offset: inout Int) -> UnsafeRawBufferPointer.SubSequence? {
+        guard offset + 4 <= buffer.count else { return nil }
+        let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        offset += 4
+        guard length <= buffer.count - offset else { return nil }
+        defer { offset += length }
+        return buffer[offset..<(offset + length)]
+    }
+}
