@@ -1,6 +1,10 @@
 public import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A program run as a child process, waited for off Swift's cooperative thread pool.
 ///
 /// The blocking reads of its output and the wait for its exit happen on Dispatch queues, so a test waiting for
@@ -75,6 +79,11 @@ public final class ChildProcess: Sendable {
 
     deinit {
         if process.isRunning { process.terminate() }
+    }
+
+    /// Sends `signal` (e.g. `SIGHUP`) to the child.
+    public func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
     }
 
     /// Standard output and standard error so far, one after the other.
