@@ -41,14 +41,18 @@ enum EngineStateLog {
     }
 
     /// Appends a log entry; folds the log into the base table first when it has grown to `foldBytes`.
+    ///
+    /// Each row carries the log's running size (`log_bytes`), so the size is read from the newest row alone.
     static func append(_ state: [String: [UInt8]], foldBytes: Int, in db: Database) throws {
-        let logged = try Int.fetchOne(db, sql: "SELECT TOTAL(bytes) FROM engine_state_log") ?? 0
+        let newest = try db.cachedStatement(sql: "SELECT log_bytes FROM engine_state_log ORDER BY id DESC LIMIT 1")
+        var logged = try Int.fetchOne(newest) ?? 0
         if logged >= foldBytes {
             try fold(in: db)
+            logged = 0
         }
         let entry = encode(state)
-        let insert = try db.cachedStatement(sql: "INSERT INTO engine_state_log (bytes, entries) VALUES (?, ?)")
-        try insert.execute(arguments: [entry.count, Data(entry)])
+        let insert = try db.cachedStatement(sql: "INSERT INTO engine_state_log (log_bytes, entries) VALUES (?, ?)")
+        try insert.execute(arguments: [logged + entry.count, Data(entry)])
     }
 
     /// Every state blob by key: the base table overlaid with the log, oldest entry first.

@@ -197,13 +197,13 @@ enum TicketSchema {
     }
 
     /// The `engine_state_log` table: engine state changes appended per batch, folded into `engine_state` now
-    /// and then (``EngineStateLog``).
+    /// and then (``EngineStateLog``); `log_bytes` is the log's size up to and including the row.
     private static func createEngineStateLog(_ db: Database) throws {
         try db.execute(
             sql: """
                 CREATE TABLE engine_state_log (
                     id INTEGER PRIMARY KEY,
-                    bytes INTEGER NOT NULL CHECK (bytes >= 0),
+                    log_bytes INTEGER NOT NULL CHECK (log_bytes >= 0),
                     entries BLOB NOT NULL
                 ) STRICT
                 """

@@ -41,12 +41,6 @@ public final class TicketStore: Sendable {
         let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
         databaseConfiguration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-            // The writer gets 16 MiB of page cache (the default is 2 MiB): a daemon tracking 100k devices keeps
-            // the pages its group commits touch in memory instead of reading them back on every batch. Readers
-            // keep the default, so memory stays bounded however many of them the pool opens.
-            if !db.configuration.readonly {
-                try db.execute(sql: "PRAGMA cache_size = -16384")
-            }
         }
         try self.init(
             writer: DatabasePool(path: path, configuration: databaseConfiguration),
