@@ -9,12 +9,13 @@ extension RuleEngine {
     /// subject that no longer needs state).
     public mutating func takeStateChanges() -> [String: [UInt8]] {
         var blobs: [String: [UInt8]] = [:]
+        blobs.reserveCapacity(dirty.count + 1)
         if clockDirty || !dirty.isEmpty {
             blobs[Self.clockKey] = encodeClock()
             clockDirty = false
         }
         for key in dirty {
-            blobs[Self.subjectPrefix + key.description] = states[key].map(Self.encode) ?? []
+            blobs[Self.blobName(key)] = states[key].map(Self.encode) ?? []
         }
         dirty.removeAll(keepingCapacity: true)
         return blobs
@@ -24,7 +25,7 @@ extension RuleEngine {
     func encodeAllState() -> [String: [UInt8]] {
         var blobs = [Self.clockKey: encodeClock()]
         for (key, state) in states {
-            blobs[Self.subjectPrefix + key.description] = Self.encode(state)
+            blobs[Self.blobName(key)] = Self.encode(state)
         }
         return blobs
     }
@@ -62,8 +63,84 @@ extension RuleEngine {
         return DedupKey(rule: String(parts[0]), site: String(parts[1]), subject: subject)
     }
 
+    /// `engine.s/{rule}/{site}/{subject}`: the same text as `subjectPrefix + key.description`, built without
+    /// string interpolation (one per changed subject per commit).
+    static func blobName(_ key: DedupKey) -> String {
+        let kind: StaticString =
+            switch key.subject {
+            case .device: "device:"
+            case .resident: "resident:"
+            }
+        var rule = key.rule
+        var site = key.site
+        var id = key.subject.id
+        let count =
+            subjectPrefix.utf8.count + rule.utf8.count + site.utf8.count + kind.utf8CodeUnitCount + id.utf8.count + 2
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var offset = 0
+            func append(_ part: UnsafeBufferPointer<UInt8>) {
+                for index in 0..<part.count { buffer[offset + index] = part[index] }
+                offset += part.count
+            }
+            var prefix = subjectPrefix
+            prefix.withUTF8(append)
+            rule.withUTF8(append)
+            buffer[offset] = UInt8(ascii: "/")
+            offset += 1
+            site.withUTF8(append)
+            buffer[offset] = UInt8(ascii: "/")
+            offset += 1
+            kind.withUTF8Buffer(append)
+            id.withUTF8(append)
+            return offset
+        }
+    }
+
     /// `{"r": [[ms, id], …], "o": [ms, id], "l": ms, "m": ms, "s": true}`, each key only when set.
+    ///
+    /// States without matches (signs of life, last matches: nearly all of them) are written byte by byte;
+    /// the others through ``JSONWriter``. Both give the same text.
     static func encode(_ state: SubjectState) -> [UInt8] {
+        guard state.recent.isEmpty, state.opening == nil else { return encodeWithMatches(state) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(48)
+        bytes.append(UInt8(ascii: "{"))
+        func field(_ name: UInt8) {
+            if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(name)
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(UInt8(ascii: ":"))
+        }
+        func integer(_ value: Int64) {
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude
+            var divisor: UInt64 = 1
+            while divisor <= magnitude / 10 { divisor *= 10 }
+            repeat {
+                bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+                magnitude %= divisor
+                divisor /= 10
+            } while divisor > 0
+        }
+        if let lastSeen = state.lastSeen {
+            field(UInt8(ascii: "l"))
+            integer(lastSeen.milliseconds)
+        }
+        if let lastMatch = state.lastMatch {
+            field(UInt8(ascii: "m"))
+            integer(lastMatch.milliseconds)
+        }
+        if state.silenceReported {
+            field(UInt8(ascii: "s"))
+            bytes.append(contentsOf: "true".utf8)
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+
+    /// ``encode(_:)`` for states with a window or an opening match.
+    private static func encodeWithMatches(_ state: SubjectState) -> [UInt8] {
         var writer = JSONWriter(capacity: 64)
         func match(_ match: SubjectState.Match) {
             writer.beginArray()

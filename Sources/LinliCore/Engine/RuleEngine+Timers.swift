@@ -20,35 +20,35 @@ extension RuleEngine {
     // MARK: - Watching subjects
 
     /// The limit of an absence rule for a subject, or `nil` when the rule does not watch it.
-    ///
-    /// With the `context` of an event about the subject, its registry look-ups are reused.
-    func watchedLimit(
-        _ rule: Rule,
-        _ absence: Absence,
-        subject: Subject,
-        site: String,
-        context: RuleContext? = nil
-    ) -> Duration? {
+    func watchedLimit(_ absence: Absence, subject: Subject, site: String) -> Duration? {
         switch (absence.watch, subject) {
         case (.devices, .device(let id)):
-            let device =
-                context.flatMap { $0.event.device == id && $0.event.site == site ? $0.device : nil }
-                ?? registry.device(id, at: site)
-            guard let device else { return nil }
+            guard let device = registry.device(id, at: site) else { return nil }
             return absence.limit(for: device.kind)
         case (.residents, .resident(let id)):
-            return resident(id, at: site, context: context) != nil ? absence.limit(for: nil) : nil
+            return registry.resident(id, at: site) != nil ? absence.limit(for: nil) : nil
         case (.residentsLivingAlone, .resident(let id)):
-            return resident(id, at: site, context: context)?.livingAlone == true ? absence.limit(for: nil) : nil
+            return registry.resident(id, at: site)?.livingAlone == true ? absence.limit(for: nil) : nil
         default:
             return nil
         }
     }
 
-    /// A registered resident, from the event's context when it is about them.
-    private func resident(_ id: String, at site: String, context: RuleContext?) -> Resident? {
-        if let context, context.residentID == id, context.event.site == site { return context.resident }
-        return registry.resident(id, at: site)
+    /// The limit of an absence rule for the subject of the event in `context` (its key's subject), or `nil`
+    /// when the rule does not watch it: ``watchedLimit(_:subject:site:)`` reading the context's
+    /// registry look-ups in place.
+    func watchedLimit(_ absence: Absence, subject: Subject, context: inout RuleContext) -> Duration? {
+        switch (absence.watch, subject) {
+        case (.devices, .device):
+            guard let kind = context.device?.kind else { return nil }
+            return absence.limit(for: kind)
+        case (.residents, .resident):
+            return context.resident != nil ? absence.limit(for: nil) : nil
+        case (.residentsLivingAlone, .resident):
+            return context.resident?.livingAlone == true ? absence.limit(for: nil) : nil
+        default:
+            return nil
+        }
     }
 
     /// Every (rule, subject) an absence or daily-deadline rule watches.
@@ -86,7 +86,7 @@ extension RuleEngine {
             switch rule.trigger {
             case .absence(let absence):
                 for key in watchedKeys(of: rule) {
-                    guard let limit = watchedLimit(rule, absence, subject: key.subject, site: key.site) else { continue }
+                    guard let limit = watchedLimit(absence, subject: key.subject, site: key.site) else { continue }
                     // A subject never heard from is silent since watching began (persisted, so a restart
                     // keeps counting from then); one added by a reload, since the reload.
                     var state = states[key] ?? SubjectState()
@@ -163,7 +163,7 @@ extension RuleEngine {
         into updates: inout [TicketUpdate]
     ) {
         guard let rule = rules[key.rule], case .absence(let absence) = rule.trigger,
-            let limit = watchedLimit(rule, absence, subject: key.subject, site: key.site)
+            let limit = watchedLimit(absence, subject: key.subject, site: key.site)
         else { return }
         var state = states[key] ?? SubjectState()
         let lastSeen = state.lastSeen ?? epoch ?? due

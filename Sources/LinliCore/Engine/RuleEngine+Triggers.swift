@@ -1,46 +1,46 @@
 extension RuleEngine {
     /// Shows an event to one rule's trigger and updates the subject's state.
-    mutating func evaluate(_ rule: Rule, context: inout RuleContext, into updates: inout [TicketUpdate]) {
-        switch rule.trigger {
+    mutating func evaluate(_ rule: RuleBox, context: inout RuleContext, into updates: inout [TicketUpdate]) {
+        switch rule.rule.trigger {
         case .event(let matcher):
-            guard matcher.matches(&context), let key = key(rule, context) else { return }
+            guard matcher.matches(&context), let key = key(rule, &context) else { return }
             noteMatch(rule, key: key, at: context.event.time)
-            raise(rule, key: key, at: context.event.time, evidence: [context.event.id], context: &context, into: &updates)
+            raise(rule.rule, key: key, at: context.event.time, evidence: [context.event.id], context: &context, into: &updates)
         case .count(let matcher, let threshold, let within):
-            guard matcher.matches(&context), let key = key(rule, context) else { return }
+            guard matcher.matches(&context), let key = key(rule, &context) else { return }
             noteMatch(rule, key: key, at: context.event.time)
             guard let window = recordInWindow(key, context.event, threshold: threshold, within: within) else { return }
-            raise(rule, key: key, at: context.event.time, evidence: window, context: &context, into: &updates)
+            raise(rule.rule, key: key, at: context.event.time, evidence: window, context: &context, into: &updates)
         case .notFollowed(let opening, let closing, let within):
-            guard let key = key(rule, context) else { return }
+            guard let key = key(rule, &context) else { return }
             if closing.matches(&context) {
                 close(key, at: context.event.time)
             } else if opening.matches(&context) {
                 open(key, context.event, within: within)
             }
         case .absence(let absence):
-            guard absence.signs.matches(&context), let key = key(rule, context),
-                let limit = watchedLimit(rule, absence, subject: key.subject, site: key.site, context: context)
+            guard absence.signs.matches(&context), let key = key(rule, &context),
+                let limit = watchedLimit(absence, subject: key.subject, context: &context)
             else { return }
             touch(key, at: context.event.time, absenceLimit: limit)
         case .dailyDeadline(let matcher):
-            guard matcher.matches(&context), let key = key(rule, context), dailyDue[key] != nil else { return }
+            guard matcher.matches(&context), let key = key(rule, &context), dailyDue[key] != nil else { return }
             touch(key, at: context.event.time, absenceLimit: nil)
         }
     }
 
     /// Resolves the subject's ticket when the event matches the rule's auto-resolve condition and is not
     /// older than the ticket's last trigger.
-    mutating func autoResolve(_ rule: Rule, context: inout RuleContext, into updates: inout [TicketUpdate]) {
-        guard case .event(let matcher) = rule.autoResolve, let key = key(rule, context),
+    mutating func autoResolve(_ box: RuleBox, context: inout RuleContext, into updates: inout [TicketUpdate]) {
+        guard !unresolved.isEmpty, case .event(let matcher) = box.rule.autoResolve, let key = key(box, &context),
             let ticket = unresolved[key], context.event.time >= ticket.lastEventAt, matcher.matches(&context)
         else { return }
         resolve(ticket, at: context.event.time, note: "cleared by event \(context.event.id)", into: &updates)
     }
 
     /// The de-duplication key of the event for this rule, if the event has the rule's subject.
-    func key(_ rule: Rule, _ context: RuleContext) -> DedupKey? {
-        rule.subject(of: context).map { DedupKey(rule: rule.id, site: context.event.site, subject: $0) }
+    func key(_ rule: RuleBox, _ context: inout RuleContext) -> DedupKey? {
+        rule.rule.subject(of: context).map { DedupKey(rule: rule.rule.id, site: context.event.site, subject: $0) }
     }
 
     // MARK: - Windows
@@ -116,8 +116,8 @@ extension RuleEngine {
     }
 
     /// Remembers the latest matching trigger event of a rule that resolves after a quiet period.
-    private mutating func noteMatch(_ rule: Rule, key: DedupKey, at time: EventTime) {
-        guard case .quiet(let quiet) = rule.autoResolve else { return }
+    private mutating func noteMatch(_ rule: RuleBox, key: DedupKey, at time: EventTime) {
+        guard case .quiet(let quiet) = rule.rule.autoResolve else { return }
         var state = states[key] ?? SubjectState()
         state.lastMatch = max(state.lastMatch ?? time, time)
         states[key] = state

@@ -75,15 +75,17 @@ public struct RuleEngine: Sendable {
     public mutating func process(_ event: Event) -> [TicketUpdate] {
         var updates = advance(to: event.time)
         let typeIndex = event.type.index
-        let resolvers = rules.resolvedBy[typeIndex]
-        let triggers = rules.triggeredBy[typeIndex]
+        let plan = rules.plan(for: event.site)
+        let resolvers = plan.resolvedBy[typeIndex]
+        let triggers = plan.triggeredBy[typeIndex]
         guard !resolvers.isEmpty || !triggers.isEmpty else { return updates }
+        let boxes = rules.boxes
         var context = RuleContext(event: event, registry: registry)
         for ruleIndex in resolvers {
-            autoResolve(rules.rules[ruleIndex], context: &context, into: &updates)
+            autoResolve(boxes[ruleIndex], context: &context, into: &updates)
         }
         for ruleIndex in triggers {
-            evaluate(rules.rules[ruleIndex], context: &context, into: &updates)
+            evaluate(boxes[ruleIndex], context: &context, into: &updates)
         }
         return updates
     }

@@ -99,17 +99,25 @@ extension Event {
         }
 
         // Agreement with the topic.
+        let sourceAgrees =
+            sourceSpan.hasEscapes
+            ? parser.matches(sourceSpan, string: Event.source(site: route.site, device: route.device))
+            : route.isSource(parser.rawBytes(sourceSpan))
+        guard sourceAgrees else {
+            throw .sourceMismatch(
+                source: parser.string(sourceSpan),
+                expected: Event.source(site: route.site, device: route.device)
+            )
+        }
+        guard type.kind == route.kind else { throw .kindMismatch(type: type, topicKind: route.kind) }
         var event = Event(
             id: parser.string(idSpan),
+            source: parser.string(sourceSpan),
             site: route.site,
             device: route.device,
             type: type,
             time: time
         )
-        guard parser.matches(sourceSpan, string: event.source) else {
-            throw .sourceMismatch(source: parser.string(sourceSpan), expected: event.source)
-        }
-        guard type.kind == route.kind else { throw .kindMismatch(type: type, topicKind: route.kind) }
 
         // The registry.
         guard let site = registry.sites[route.site] else { throw .unknownSite(route.site) }
@@ -129,11 +137,17 @@ extension Event {
 
     /// The event type a string span names, if any.
     private static func eventType(_ span: JSONParser.StringSpan, in parser: JSONParser) -> EventType? {
-        for type in allEventTypes where parser.matches(span, string: type.rawValue) { return type }
+        guard !span.hasEscapes else {
+            for type in EventType.allCases where parser.matches(span, string: type.rawValue) { return type }
+            return nil
+        }
+        let text = parser.rawBytes(span)
+        for (type, name) in typeNames where name.count == text.count && name.elementsEqual(text) { return type }
         return nil
     }
 
-    private static let allEventTypes = EventType.allCases
+    /// Every event type with its name's UTF-8, compared byte by byte against payloads.
+    private static let typeNames = EventType.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
     /// Reads the data object at the parser's position (already validated as JSON) for `type`.
     private static func decodeData(
@@ -256,8 +270,9 @@ private struct EventTopicParts {
         guard (1...32).contains(site.count), site.allSatisfy(isSiteByte) else {
             return .failure(Problem(text: "the site must match [a-z0-9-]{1,32}"))
         }
-        guard let kind = DeviceKind(rawValue: String(decoding: segment(slashes.2 + 1, slashes.3), as: UTF8.self))
-        else { return .failure(Problem(text: "the kind must be bin, gate or care")) }
+        guard let kind = Self.kind(segment(slashes.2 + 1, slashes.3)) else {
+            return .failure(Problem(text: "the kind must be bin, gate or care"))
+        }
         let device = segment(slashes.3 + 1, slashes.4)
         guard (1...64).contains(device.count), device.allSatisfy(isDeviceByte) else {
             return .failure(Problem(text: "the device must match [A-Za-z0-9_-]{1,64}"))
@@ -269,6 +284,37 @@ private struct EventTopicParts {
                 device: String(decoding: device, as: UTF8.self)
             )
         )
+    }
+
+    /// The device kind a topic segment names, compared byte by byte.
+    private static func kind(_ bytes: UnsafeBufferPointer<UInt8>) -> DeviceKind? {
+        func named(_ name: StaticString) -> Bool { name.withUTF8Buffer { $0.elementsEqual(bytes) } }
+        if named("bin") { return .bin }
+        if named("gate") { return .gate }
+        if named("care") { return .care }
+        return nil
+    }
+
+    /// Whether `source` is `/sites/{site}/devices/{device}` for this topic's site and device.
+    func isSource(_ source: UnsafeRawBufferPointer) -> Bool {
+        let prefix: StaticString = "/sites/"
+        let middle: StaticString = "/devices/"
+        var site = site
+        var device = device
+        let count = prefix.utf8CodeUnitCount + site.utf8.count + middle.utf8CodeUnitCount + device.utf8.count
+        guard source.count == count else { return false }
+        var offset = 0
+        var same = prefix.withUTF8Buffer { Self.equal(source, at: &offset, $0) }
+        same = same && site.withUTF8 { Self.equal(source, at: &offset, $0) }
+        same = same && middle.withUTF8Buffer { Self.equal(source, at: &offset, $0) }
+        return same && device.withUTF8 { Self.equal(source, at: &offset, $0) }
+    }
+
+    /// Whether `part` is at `offset` in `bytes` (which is long enough); moves `offset` past it.
+    private static func equal(_ bytes: UnsafeRawBufferPointer, at offset: inout Int, _ part: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in 0..<part.count where bytes[offset + index] != part[index] { return false }
+        offset += part.count
+        return true
     }
 
     private static func isSiteByte(_ byte: UInt8) -> Bool {
@@ -426,6 +472,10 @@ enum EventDataField {
 
     static let streams = ["kitchen", "recyclable", "hazardous", "other"]
     static let credentials = ["card", "face", "qr", "code"]
+    static let directions = ["in", "out"]
+    static let reasons = ["unknown", "expired", "revoked", "mismatch"]
+    static let doorStates = ["open", "closed"]
+    static let methods = ["button", "kiosk", "visit", "app"]
 
     var name: StaticString {
         switch self {
@@ -454,10 +504,10 @@ enum EventDataField {
         case .celsius: .number(-40...150)
         case .expected, .detected: .choice(Self.streams)
         case .credential: .choice(Self.credentials)
-        case .direction: .choice(["in", "out"])
-        case .reason: .choice(["unknown", "expired", "revoked", "mismatch"])
-        case .state: .choice(["open", "closed"])
-        case .method: .choice(["button", "kiosk", "visit", "app"])
+        case .direction: .choice(Self.directions)
+        case .reason: .choice(Self.reasons)
+        case .state: .choice(Self.doorStates)
+        case .method: .choice(Self.methods)
         case .resident: .identifier
         case .room: .text
         }

@@ -30,13 +30,43 @@ public struct Event: Sendable, Hashable {
         data: EventData = EventData()
     ) {
         self.id = id
-        self.source = "/sites/\(site)/devices/\(device)"
+        self.source = Self.source(site: site, device: device)
         self.site = site
         self.kind = type.kind
         self.device = device
         self.type = type
         self.time = time
         self.data = data
+    }
+
+    /// Creates an event whose `source` was already checked to agree with `site` and `device` (the decoder).
+    init(
+        id: String,
+        source: String,
+        site: String,
+        device: String,
+        type: EventType,
+        time: EventTime,
+        data: EventData = EventData()
+    ) {
+        self.id = id
+        self.source = source
+        self.site = site
+        self.kind = type.kind
+        self.device = device
+        self.type = type
+        self.time = time
+        self.data = data
+    }
+
+    /// `/sites/{site}/devices/{device}`.
+    static func source(site: String, device: String) -> String {
+        var source = "/sites/"
+        source.reserveCapacity(16 + site.utf8.count + device.utf8.count)
+        source += site
+        source += "/devices/"
+        source += device
+        return source
     }
 
     /// The MQTT topic this event is published on: `linli/v1/{site}/{kind}/{device}/event`.

@@ -201,6 +201,8 @@ struct JSONParser {
         }
         try enter()
         position += 1
+        // One allocation for the whole walk instead of one per doubling.
+        if keySpans.capacity == 0 { keySpans.reserveCapacity(16) }
         return ObjectCursor(keyBase: keySpans.count)
     }
 
@@ -318,22 +320,29 @@ struct JSONParser {
         let start = position
         var hasEscapes = false
         let count = bytes.count
-        while position < count {
-            let byte = bytes[position]
+        // Plain ASCII runs are walked in a local index; `position` is updated around the rarer cases.
+        var index = position
+        while index < count {
+            let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                position += 1
-                return StringSpan(start: start, end: position - 1, hasEscapes: hasEscapes)
-            } else if byte == UInt8(ascii: "\\") {
+                position = index + 1
+                return StringSpan(start: start, end: index, hasEscapes: hasEscapes)
+            } else if byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") {
+                index += 1
+                continue
+            }
+            position = index
+            if byte == UInt8(ascii: "\\") {
                 hasEscapes = true
                 try scanEscape()
             } else if byte < 0x20 {
                 throw error(.controlCharacter(byte))
-            } else if byte < 0x80 {
-                position += 1
             } else {
                 try scanMultiByte(byte)
             }
+            index = position
         }
+        position = index
         throw error(.unexpectedEnd)
     }
 
@@ -619,12 +628,17 @@ struct JSONParser {
 
     /// Skips JSON whitespace: space, tab, line feed, carriage return.
     mutating func skipWhitespace() {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x09, 0x0A, 0x0D: position += 1
-            default: return
+        var index = position
+        let count = bytes.count
+        while index < count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default:
+                position = index
+                return
             }
         }
+        position = index
     }
 
     private mutating func enter() throws(JSONError) {

@@ -12,6 +12,13 @@ public enum Subject: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The device or resident id.
+    var id: String {
+        switch self {
+        case .device(let id), .resident(let id): id
+        }
+    }
+
     /// Parses `device:{id}` or `resident:{id}`.
     public init?(_ text: String) {
         if text.hasPrefix("device:") {

@@ -58,6 +58,9 @@ public struct Condition<Context>: Sendable, CustomStringConvertible {
     public let fields: [String]
     /// The compiled program.
     private let program: ExpressionProgram<Context>
+    /// For fields the condition requires to equal one of a few string literals (a top-level `&&` term
+    /// `field == "a"` or `field in ["a", "b"]`): those literals.
+    private let requirements: [String: Set<String>]
 
     /// Parses, type-checks and compiles a condition.
     /// - Parameters:
@@ -72,6 +75,41 @@ public struct Condition<Context>: Sendable, CustomStringConvertible {
         self.source = source
         self.fields = compiler.fields
         self.program = ExpressionProgram(formula)
+        var requirements: [String: Set<String>] = [:]
+        Self.collectRequirements(syntax, into: &requirements)
+        self.requirements = requirements
+    }
+
+    /// The string values `field` must have for the condition to hold, when the condition requires it to be one
+    /// of a few literals (`site == "a" && …`, `site in ["a", "b"] && …`); `nil` when it can hold with any value.
+    ///
+    /// Lets an index skip a condition for contexts it can never accept (rules scoped to other sites).
+    public func requiredValues(of field: String) -> Set<String>? {
+        requirements[field]
+    }
+
+    /// Notes the `field == "literal"` and `field in [literals]` terms of the top-level conjunction.
+    private static func collectRequirements(_ syntax: ExpressionSyntax, into requirements: inout [String: Set<String>]) {
+        func require(_ field: String, _ values: Set<String>) {
+            requirements[field] = requirements[field].map { $0.intersection(values) } ?? values
+        }
+        guard case .binary(let op, let left, let right) = syntax.kind else { return }
+        switch (op, left.kind, right.kind) {
+        case (.and, _, _):
+            collectRequirements(left, into: &requirements)
+            collectRequirements(right, into: &requirements)
+        case (.equal, .field(let field), .string(let value)), (.equal, .string(let value), .field(let field)):
+            require(field, [value])
+        case (.in, .field(let field), .list(let items)):
+            var values = Set<String>()
+            for item in items {
+                guard case .string(let value) = item.kind else { return }
+                values.insert(value)
+            }
+            require(field, values)
+        default:
+            return
+        }
     }
 
     /// Whether the condition is definitely true for a context; unknown (null) is false.
