@@ -101,7 +101,10 @@ extension LinliBench {
             var figures: [Figure] = []
             func report(_ new: [Figure]) {
                 figures += new
-                if !json { for figure in new { print(figure.line) } }
+                if !json {
+                    for figure in new { print(figure.line) }
+                    fflush(nil)  // each figure as soon as it is measured, even into a file or a pipe
+                }
             }
             for benchmark in Benchmark.allCases where only.contains(benchmark) {
                 switch benchmark {
