@@ -113,15 +113,7 @@ extension RuleEngine {
             bytes.append(UInt8(ascii: ":"))
         }
         func integer(_ value: Int64) {
-            if value < 0 { bytes.append(UInt8(ascii: "-")) }
-            var magnitude = value.magnitude
-            var divisor: UInt64 = 1
-            while divisor <= magnitude / 10 { divisor *= 10 }
-            repeat {
-                bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
-                magnitude %= divisor
-                divisor /= 10
-            } while divisor > 0
+            JSONWriter.appendDigits(of: value, to: &bytes)
         }
         if let lastSeen = state.lastSeen {
             field(UInt8(ascii: "l"))

@@ -29,14 +29,15 @@ public struct Event: Sendable, Hashable {
         time: EventTime,
         data: EventData = EventData()
     ) {
-        self.id = id
-        self.source = Self.source(site: site, device: device)
-        self.site = site
-        self.kind = type.kind
-        self.device = device
-        self.type = type
-        self.time = time
-        self.data = data
+        self.init(
+            id: id,
+            source: Self.source(site: site, device: device),
+            site: site,
+            device: device,
+            type: type,
+            time: time,
+            data: data
+        )
     }
 
     /// Creates an event whose `source` was already checked to agree with `site` and `device` (the decoder).

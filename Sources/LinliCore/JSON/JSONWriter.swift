@@ -171,6 +171,11 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendInteger(_ value: Int64) {
+        Self.appendDigits(of: value, to: &bytes)
+    }
+
+    /// Appends the decimal digits of `value` (with a leading `-` when negative) to `bytes`.
+    static func appendDigits(of value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var divisor: UInt64 = 1
