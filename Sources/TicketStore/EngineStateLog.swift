@@ -67,6 +67,16 @@ enum EngineStateLog {
         return state
     }
 
+    /// The blob stored under one key: its base row overlaid with the log, without decoding the other keys'
+    /// base rows (the pipeline reads its journal position this way at start).
+    static func value(for key: String, in db: Database) throws -> [UInt8]? {
+        var value = try Data.fetchOne(db, sql: "SELECT value FROM engine_state WHERE key = ?", arguments: [key]).map(Array.init)
+        try forEachEntry(in: db) { logged, blob in
+            if logged == key { value = blob }
+        }
+        return value
+    }
+
     /// Writes the newest value of every logged key into the base table and empties the log.
     static func fold(in db: Database) throws {
         var newest: [String: [UInt8]] = [:]

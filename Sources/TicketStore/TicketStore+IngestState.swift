@@ -87,7 +87,7 @@ extension TicketStore {
 
     /// The engine state blob stored under `key`, or `nil`.
     public func engineState(key: String) async throws -> [UInt8]? {
-        try await allEngineState()[key]
+        try await writer.read { db in try EngineStateLog.value(for: key, in: db) }
     }
 
     /// Every engine state blob, by key.
