@@ -12,7 +12,7 @@ public import TicketStore
 ///
 /// ```swift
 /// let server = try TicketServer(
-///     configuration: configuration, store: store, rules: rules, registry: registry, logger: logger
+///     configuration: configuration, store: store, rules: { loadedRules.current }, registry: registry, logger: logger
 /// )
 /// let group = ServiceGroup(services: [server], logger: logger)
 /// try await group.run()
@@ -104,29 +104,6 @@ public final class TicketServer: Service {
         ).register(on: recorder)
         self.responder = router.buildResponder()
         self.routes = recorder.routes
-    }
-
-    /// Builds the routes for a fixed set of rules; see the designated initialiser.
-    public convenience init(
-        configuration: TicketAPIConfiguration,
-        store: TicketStore,
-        rules: RuleSet,
-        registry: SiteRegistry,
-        operations: TicketAPIOperations = TicketAPIOperations(),
-        now: @escaping @Sendable () -> EventTime,
-        logger: Logger,
-        onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
-    ) throws {
-        try self.init(
-            configuration: configuration,
-            store: store,
-            rules: { rules },
-            registry: registry,
-            operations: operations,
-            now: now,
-            logger: logger,
-            onListening: onListening
-        )
     }
 
     /// Serves until graceful shutdown.

@@ -71,10 +71,11 @@ final class TestServer: Sendable {
         let port = Mutex<Int?>(nil)
         var logger = Logger(label: "ticket-api-test")
         logger.logLevel = .warning
+        let rules = try APIFixtures.rules()
         let server = try TicketServer(
             configuration: configuration,
             store: store,
-            rules: try APIFixtures.rules(),
+            rules: { rules },
             registry: try APIFixtures.registry(),
             operations: hooks,
             now: { now },
