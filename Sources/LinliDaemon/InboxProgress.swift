@@ -49,21 +49,37 @@ struct InboxProgress {
         taken > committed ? [InboxJournal.appliedStateKey: Array(String(taken).utf8)] : [:]
     }
 
-    /// After a successful commit of a batch that included ``stateToCommit``: frees applied journal segments,
-    /// prunes seen events beyond the de-duplication capacity, and reports the backlog.
-    mutating func didCommit(_ output: ProcessorOutput, store: TicketStore, status: DaemonStatus) async throws {
-        if taken > committed {
-            committed = taken
-            journal.markApplied(through: committed)
-        }
-        if pruner.record(output.seen.count) {
-            try await store.pruneSeenEvents(keepingNewest: pruner.capacity)
-        }
-        report(to: status)
+    /// What to do for the journal once a batch is durable.
+    struct Commit: Sendable {
+        /// The journal position the batch includes, when it moved.
+        let appliedThrough: UInt64?
+        /// The de-duplication capacity to prune the seen events to, when it is time.
+        let pruneKeepingNewest: Int?
+    }
+
+    /// Notes that the batch carrying ``stateToCommit`` and applying `seen` events is submitted (batches land
+    /// in order, so its position counts as committed from now on); returns what to do once it is durable.
+    mutating func submitted(applying seen: Int) -> Commit {
+        let through = taken > committed ? taken : nil
+        committed = taken
+        return Commit(appliedThrough: through, pruneKeepingNewest: pruner.record(seen) ? pruner.capacity : nil)
+    }
+
+    /// After the batch of `commit` is durable: frees applied journal segments, prunes seen events beyond the
+    /// de-duplication capacity, and reports the backlog.
+    static func didCommit(_ commit: Commit, journal: InboxJournal, store: TicketStore, status: DaemonStatus) async throws {
+        if let through = commit.appliedThrough { journal.markApplied(through: through) }
+        if let capacity = commit.pruneKeepingNewest { try await store.pruneSeenEvents(keepingNewest: capacity) }
+        report(journal, to: status)
     }
 
     /// Writes the backlog (journaled, not committed), the age of its oldest message and the journal's size.
-    func report(to status: DaemonStatus, now: EventTime = WallClock.now()) {
+    func report(to status: DaemonStatus) {
+        Self.report(journal, to: status)
+    }
+
+    /// ``report(to:)`` for a journal.
+    static func report(_ journal: InboxJournal, to status: DaemonStatus, now: EventTime = WallClock.now()) {
         let snapshot = journal.snapshot
         let lag = snapshot.oldestPendingReceivedAt.map { max(0, now.milliseconds - $0.milliseconds) } ?? 0
         status.setIngestBacklog(Int(snapshot.pending), lagMilliseconds: lag, journalBytes: snapshot.bytes)

@@ -68,7 +68,8 @@ public final class IngestPipeline: Service {
         var revision = try await store.currentRevision()
         var inbox = try await InboxProgress.open(configuration: configuration, store: store, logger: logger)
         defer { inbox.journal.close() }
-        try await replayJournal(into: &session, inbox: &inbox)
+        var committer = BackgroundCommitter()
+        try await replayJournal(into: &session, inbox: &inbox, committer: &committer)
         let mqtt = try MQTTConfiguration(daemon: configuration.mqtt)
         logger.info("connecting to broker", metadata: ["mqtt.broker": "\(mqtt.host):\(mqtt.port)"])
         let journal = inbox.journal
@@ -119,9 +120,10 @@ public final class IngestPipeline: Service {
                     case .reload:
                         reload(&session)
                     }
-                    try await commit(&session, inbox: &inbox)
+                    try await submitCommit(&session, inbox: &inbox, committer: &committer)
                     if Task.isCancelled { break }
                 }
+                try await committer.wait()
             } onGracefulShutdown: {
                 client.stopReceiving()
             }
@@ -130,12 +132,28 @@ public final class IngestPipeline: Service {
         logger.info("ingest stopped")
     }
 
-    /// Commits the session's pending results, with the journal position they include, in one transaction,
-    /// and logs ticket lifecycle changes.
-    private func commit(_ session: inout ProcessingSession, inbox: inout InboxProgress) async throws {
-        let started = ContinuousClock.now
-        let output = try await session.commit(extraState: inbox.stateToCommit)
-        onCommit(output, ContinuousClock.now - started)
+    /// Starts committing the session's pending results, with the journal position they include, in one
+    /// transaction, once the previous one is durable; the loop goes on with the next messages meanwhile.
+    private func submitCommit(
+        _ session: inout ProcessingSession,
+        inbox: inout InboxProgress,
+        committer: inout BackgroundCommitter
+    ) async throws {
+        let (output, batch) = session.takeCommit(extraState: inbox.stateToCommit)
+        let journalCommit = inbox.submitted(applying: output.seen.count)
+        let journal = inbox.journal
+        try await committer.submit { [self] in
+            let started = ContinuousClock.now
+            if let batch { try await store.commit(batch) }
+            didCommit(output, duration: ContinuousClock.now - started)
+            try await InboxProgress.didCommit(journalCommit, journal: journal, store: store, status: status)
+        }
+    }
+
+    /// Once a batch is durable: tells the ticket feed and metrics, and logs ticket lifecycle changes and
+    /// rejected messages.
+    private func didCommit(_ output: ProcessorOutput, duration: Duration) {
+        onCommit(output, duration)
         for update in output.updates where update.action != .occurred {
             logger.info(
                 "ticket \(update.action.rawValue)",
@@ -152,12 +170,15 @@ public final class IngestPipeline: Service {
             )
         }
         status.record(output)
-        try await inbox.didCommit(output, store: store, status: status)
     }
 
     /// Applies what the journal holds beyond the committed position (messages acknowledged to the broker
     /// before a crash), in batches, before connecting.
-    private func replayJournal(into session: inout ProcessingSession, inbox: inout InboxProgress) async throws {
+    private func replayJournal(
+        into session: inout ProcessingSession,
+        inbox: inout InboxProgress,
+        committer: inout BackgroundCommitter
+    ) async throws {
         var reader = inbox.journal.makeReader(after: inbox.committed)
         var replayed = 0
         while true {
@@ -168,8 +189,9 @@ public final class IngestPipeline: Service {
                 inbox.take(record.sequence)
             }
             replayed += records.count
-            try await commit(&session, inbox: &inbox)
+            try await submitCommit(&session, inbox: &inbox, committer: &committer)
         }
+        try await committer.wait()
         status.setJournalReplayed(replayed)
         inbox.report(to: status)
         if replayed > 0 {

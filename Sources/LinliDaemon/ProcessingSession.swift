@@ -121,19 +121,28 @@ public struct ProcessingSession: Sendable {
     /// position), in one transaction, and returns it (nothing is written when there is nothing to write).
     @discardableResult
     public mutating func commit(extraState: [String: [UInt8]] = [:]) async throws -> ProcessorOutput {
+        let (output, batch) = takeCommit(extraState: extraState)
+        if let batch { try await store.commit(batch) }
+        return output
+    }
+
+    /// Takes everything pending, with the engine's changed state and `extraState`, as one transaction for
+    /// ``TicketStore/commit(_:)`` (`nil` when there is nothing to write), without writing it: the caller may
+    /// commit it while the session goes on with the next messages.
+    ///
+    /// - Important: Commit the batches in the order they were taken.
+    public mutating func takeCommit(extraState: [String: [UInt8]] = [:]) -> (output: ProcessorOutput, batch: IngestBatch?) {
         let output = pending
         pending.removeAll()
         var state = processor.engine.takeStateChanges()
         state.merge(extraState) { _, extra in extra }
-        guard !output.isEmpty || !state.isEmpty else { return output }
-        try await store.commit(
-            IngestBatch(
-                changes: output.updates.map(TicketChange.init),
-                deadLetters: output.deadLetters,
-                seenEvents: output.seen,
-                engineState: state
-            )
+        guard !output.isEmpty || !state.isEmpty else { return (output, nil) }
+        let batch = IngestBatch(
+            changes: output.updates.map(TicketChange.init),
+            deadLetters: output.deadLetters,
+            seenEvents: output.seen,
+            engineState: state
         )
-        return output
+        return (output, batch)
     }
 }

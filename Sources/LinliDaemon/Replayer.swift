@@ -31,6 +31,7 @@ public struct Replayer: Sendable {
 
     private var session: ProcessingSession
     private var uncommitted = 0
+    private var committer = BackgroundCommitter()
 
     private init(session: ProcessingSession, chunkSize: Int) {
         self.session = session
@@ -101,14 +102,18 @@ public struct Replayer: Sendable {
     @discardableResult
     public mutating func finish() async throws -> ReplaySummary {
         try await commit()
+        try await committer.wait()
         summary.lastEventTime = clock
         return summary
     }
 
-    /// Commits the pending results in one transaction and adds them to the summary.
+    /// Starts committing the pending results in one transaction (the next chunk is processed meanwhile) and
+    /// adds them to the summary.
     private mutating func commit() async throws {
-        let output = try await session.commit()
+        let (output, batch) = session.takeCommit()
         uncommitted = 0
         summary.add(output)
+        guard let batch else { return }
+        try await committer.submit { [store] in try await store.commit(batch) }
     }
 }

@@ -32,19 +32,38 @@ public enum Subject: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One open ticket per rule, site and subject: while one is not resolved, triggers add occurrences to it.
+///
+/// The engine looks keys up several times per event (state, dirty set, armed timers, open tickets), so a key
+/// hashes its three strings once, when it is made, and hashing it later feeds that one number.
 public struct DedupKey: Sendable, Hashable, CustomStringConvertible {
     /// The rule id.
-    public var rule: String
+    public let rule: String
     /// The site id (device and resident ids are unique only within a site).
-    public var site: String
+    public let site: String
     /// The subject.
-    public var subject: Subject
+    public let subject: Subject
+    /// The hash of the three, with the process's random seed (so ids chosen by a client cannot be made to collide).
+    private let precomputedHash: Int
 
     /// Creates a key.
     public init(rule: String, site: String, subject: Subject) {
         self.rule = rule
         self.site = site
         self.subject = subject
+        var hasher = Hasher()
+        hasher.combine(rule)
+        hasher.combine(site)
+        hasher.combine(subject)
+        precomputedHash = hasher.finalize()
+    }
+
+    public static func == (left: DedupKey, right: DedupKey) -> Bool {
+        left.precomputedHash == right.precomputedHash && left.rule == right.rule && left.site == right.site
+            && left.subject == right.subject
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(precomputedHash)
     }
 
     public var description: String { "\(rule)/\(site)/\(subject)" }
