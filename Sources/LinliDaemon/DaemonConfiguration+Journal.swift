@@ -6,7 +6,7 @@ extension DaemonConfiguration {
         public var directory: String?
         /// A segment file is closed, and deleted once applied, when it holds this many bytes.
         public var segmentBytes = 8 << 20
-        /// Whether each message is flushed to the disk (`fdatasync`) before it is acknowledged: survives a
+        /// Whether each message is flushed to the disk (`msync`) before it is acknowledged: survives a
         /// power loss, not only a crash of the daemon, at the cost of one disk flush per message.
         public var synchronous = false
 

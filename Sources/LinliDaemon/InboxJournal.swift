@@ -25,14 +25,16 @@ import Darwin
 /// `u64 sequence, i64 received-at (ms since the epoch), u32 topic length, topic, payload`, little-endian.
 /// Sequence numbers start at 1 and rise by one per record across segments. A record that is short, fails
 /// its checksum or breaks the sequence ends the readable part of its segment: at open, a torn tail of the
-/// newest segment (a crash mid-write) is cut off; damage in an older segment is logged and skipped.
+/// newest segment (a crash mid-write) is cut off; damage in an older segment is logged and skipped. A length
+/// of zero with nothing but zeros after it is the clean end of a segment whose reserved tail was never written.
 ///
 /// ## Durability
-/// Each record is handed to the kernel with one `write(2)` before ``append(topic:payload:receivedAt:)``
-/// returns, so it survives the daemon's own crash (`kill -9`, a trap, the OOM killer). It survives a power
-/// loss or kernel crash only with ``Configuration/synchronous`` (`fdatasync` per record), which costs a
-/// disk flush per message (a few hundred to a few thousand messages per second, depending on the disk)
-/// instead of a system call (hundreds of thousands). The store itself commits with a full sync, so what
+/// Each record is copied into a shared mapping of the newest segment (``MappedSegment``) before
+/// ``append(topic:payload:receivedAt:)`` returns: it is then in the kernel's page cache, as after a
+/// `write(2)` but without a system call per message, so it survives the daemon's own crash (`kill -9`, a
+/// trap, the OOM killer). It survives a power loss or kernel crash only with ``Configuration/synchronous``
+/// (`msync` per record), which costs a disk flush per message (a few hundred to a few thousand messages per
+/// second, depending on the disk). The store itself commits with a full sync, so what
 /// was applied is never lost either way.
 ///
 /// ## Size
@@ -52,7 +54,7 @@ public final class InboxJournal: Sendable {
         public var directory: String
         /// A segment is closed and a new one started once it holds this many bytes.
         public var segmentBytes: Int
-        /// Whether each record is flushed to the disk (`fdatasync`) before the append returns.
+        /// Whether each record is flushed to the disk (`msync`) before the append returns.
         public var synchronous: Bool
 
         /// Creates a configuration.
@@ -120,7 +122,8 @@ public final class InboxJournal: Sendable {
     private struct State {
         /// Oldest first; the last is the one appended to.
         var segments: [Segment]
-        var descriptor: Int32
+        /// The newest segment, appended to.
+        var writer: MappedSegment
         var nextSequence: UInt64
         var applied: UInt64
         /// `(sequence, received-at ms)` of recent records, indexed by sequence modulo the capacity.
@@ -157,14 +160,15 @@ public final class InboxJournal: Sendable {
             let bytes = try Self.readFile(newest.path)
             let scan = Self.decode(bytes, expectedFirst: newest.first, after: UInt64.max)
             if scan.validBytes < bytes.count {
-                logger.warning(
-                    "inbox journal: cutting off an incomplete or damaged tail",
-                    metadata: [
-                        "journal.segment": "\(newest.path)", "journal.offset": "\(scan.validBytes)",
-                        "journal.bytes_dropped": "\(bytes.count - scan.validBytes)",
-                        "journal.problem": "\(scan.problem ?? "")",
-                    ]
-                )
+                if let problem = scan.problem {
+                    logger.warning(
+                        "inbox journal: cutting off an incomplete or damaged tail",
+                        metadata: [
+                            "journal.segment": "\(newest.path)", "journal.offset": "\(scan.validBytes)",
+                            "journal.bytes_dropped": "\(bytes.count - scan.validBytes)", "journal.problem": "\(problem)",
+                        ]
+                    )
+                }
                 guard truncate(newest.path, off_t(scan.validBytes)) == 0 else {
                     throw .io(operation: "truncate", path: newest.path, reason: Self.errnoText())
                 }
@@ -185,11 +189,18 @@ public final class InboxJournal: Sendable {
         segments.append(
             appendTarget ?? Segment(first: nextSequence, path: Self.segmentPath(directory, first: nextSequence), bytes: 0)
         )
-        let descriptor = try Self.openForAppend(segments[segments.count - 1].path, synchronous: configuration.synchronous, directory: directory)
+        let newest = segments[segments.count - 1]
+        let writer = try MappedSegment(
+            path: newest.path,
+            bytes: newest.bytes,
+            reserveBytes: configuration.segmentBytes,
+            synchronous: configuration.synchronous,
+            directory: directory
+        )
         state = Mutex(
             State(
                 segments: segments,
-                descriptor: descriptor,
+                writer: writer,
                 nextSequence: nextSequence,
                 applied: applied,
                 recentTimes: Array(repeating: (0, 0), count: Self.recentTimesCapacity)
@@ -204,65 +215,47 @@ public final class InboxJournal: Sendable {
 
     /// Closes the segment being written; later appends fail. Idempotent.
     public func close() {
-        state.withLock { state in
-            if state.descriptor >= 0 {
-                closeDescriptor(state.descriptor)
-                state.descriptor = -1
-            }
-        }
+        state.withLock { $0.writer.close() }
     }
 
     // MARK: Writing (the MQTT network thread)
 
-    /// Appends one message and returns its sequence number, once the record is written (and, when
-    /// ``Configuration/synchronous``, on the disk).
+    /// Appends one message and returns its sequence number, once the record is in the kernel's page cache
+    /// (and, when ``Configuration/synchronous``, on the disk).
     ///
-    /// A failed write is rolled back (the file is cut back to its previous length), so the journal stays
-    /// readable after it.
+    /// A failed append leaves nothing behind, so the journal stays readable after it.
     /// - Throws: ``InboxJournalError`` when the record cannot be written (disk full, I/O error) or is too large.
     @discardableResult
     public func append(topic: String, payload: [UInt8], receivedAt: EventTime) throws(InboxJournalError) -> UInt64 {
-        let topicBytes = Array(topic.utf8)
-        let bodyBytes = Self.fixedBodyBytes + topicBytes.count + payload.count
-        guard bodyBytes <= Self.maximumRecordBytes else { throw .recordTooLarge(bytes: bodyBytes) }
-        let result: Result<UInt64, InboxJournalError> = state.withLock { state in
-            Result { () throws(InboxJournalError) -> UInt64 in
-                try rotateIfFull(&state)
-                let sequence = state.nextSequence
-                var record = [UInt8]()
-                record.reserveCapacity(Self.headerBytes + bodyBytes)
-                Self.encode(
-                    sequence: sequence,
-                    receivedAt: receivedAt,
-                    topic: topicBytes,
-                    payload: payload,
-                    into: &record
-                )
-                try write(record, state: &state)
-                state.nextSequence += 1
-                state.recentTimes[Int(sequence & UInt64(Self.recentTimesCapacity - 1))] = (sequence, receivedAt.milliseconds)
-                return sequence
+        var topic = topic
+        let result = topic.withUTF8 { topicBytes in
+            payload.withUnsafeBytes { payloadBytes in
+                append(topic: UnsafeRawBufferPointer(topicBytes), payload: payloadBytes, receivedAt: receivedAt)
             }
         }
         return try result.get()
     }
 
-    /// Writes one encoded record to the newest segment, rolling back a partial write.
-    private func write(_ record: [UInt8], state: inout State) throws(InboxJournalError) {
-        let index = state.segments.count - 1
-        let path = state.segments[index].path
-        guard state.descriptor >= 0 else { throw .io(operation: "write", path: path, reason: "the journal is closed") }
-        let failure: Int32? = record.withUnsafeBytes { Self.writeAll(state.descriptor, $0) }
-        if let failure {
-            _ = ftruncate(state.descriptor, off_t(state.segments[index].bytes))
-            throw .io(operation: "write", path: path, reason: String(cString: strerror(failure)))
+    private func append(
+        topic: UnsafeRawBufferPointer,
+        payload: UnsafeRawBufferPointer,
+        receivedAt: EventTime
+    ) -> Result<UInt64, InboxJournalError> {
+        let bodyBytes = Self.fixedBodyBytes + topic.count + payload.count
+        guard bodyBytes <= Self.maximumRecordBytes else { return .failure(.recordTooLarge(bytes: bodyBytes)) }
+        return state.withLock { state in
+            Result { () throws(InboxJournalError) -> UInt64 in
+                try rotateIfFull(&state)
+                let sequence = state.nextSequence
+                try state.writer.append(count: Self.headerBytes + bodyBytes) { slot in
+                    Self.encode(sequence: sequence, receivedAt: receivedAt, topic: topic, payload: payload, into: slot)
+                }
+                state.segments[state.segments.count - 1].bytes = state.writer.bytes
+                state.nextSequence += 1
+                state.recentTimes[Int(sequence & UInt64(Self.recentTimesCapacity - 1))] = (sequence, receivedAt.milliseconds)
+                return sequence
+            }
         }
-        if configuration.synchronous && fdatasync(state.descriptor) != 0 {
-            let reason = Self.errnoText()
-            _ = ftruncate(state.descriptor, off_t(state.segments[index].bytes))
-            throw .io(operation: "fdatasync", path: path, reason: reason)
-        }
-        state.segments[index].bytes += record.count
     }
 
     /// Starts a new segment when the newest one is full.
@@ -273,12 +266,15 @@ public final class InboxJournal: Sendable {
             path: Self.segmentPath(configuration.directory, first: state.nextSequence),
             bytes: 0
         )
-        let descriptor = try Self.openForAppend(segment.path, synchronous: configuration.synchronous, directory: configuration.directory)
-        if state.descriptor >= 0 {
-            if configuration.synchronous { fsync(state.descriptor) }
-            closeDescriptor(state.descriptor)
-        }
-        state.descriptor = descriptor
+        let writer = try MappedSegment(
+            path: segment.path,
+            bytes: 0,
+            reserveBytes: configuration.segmentBytes,
+            synchronous: configuration.synchronous,
+            directory: configuration.directory
+        )
+        state.writer.close()
+        state.writer = writer
         state.segments.append(segment)
     }
 
@@ -370,7 +366,7 @@ public final class InboxJournal: Sendable {
                 let segment = segments.removeFirst()
                 let bytes = try InboxJournal.readFile(segment.path)
                 let scan = InboxJournal.decode(bytes, expectedFirst: segment.first, after: after)
-                if scan.validBytes < bytes.count {
+                if scan.validBytes < bytes.count, scan.problem != nil {
                     logger.error(
                         "inbox journal: damaged records skipped",
                         metadata: [
@@ -399,25 +395,27 @@ public final class InboxJournal: Sendable {
 // MARK: Encoding and files
 
 extension InboxJournal {
-    /// Appends one encoded record (header and body) to `output`.
-    static func encode(sequence: UInt64, receivedAt: EventTime, topic: [UInt8], payload: [UInt8], into output: inout [UInt8]) {
+    /// Writes one record (header and body) into `slot`, which is exactly its length (header and body).
+    /// The length goes in last, so a record cut short by the process's death reads as the end of the segment
+    /// or fails its checksum.
+    static func encode(
+        sequence: UInt64,
+        receivedAt: EventTime,
+        topic: UnsafeRawBufferPointer,
+        payload: UnsafeRawBufferPointer,
+        into slot: UnsafeMutableRawBufferPointer
+    ) {
         let bodyLength = fixedBodyBytes + topic.count + payload.count
-        let start = output.count
-        appendLittleEndian(UInt32(bodyLength), to: &output)
-        appendLittleEndian(UInt32(0), to: &output)
-        appendLittleEndian(sequence, to: &output)
-        appendLittleEndian(UInt64(bitPattern: receivedAt.milliseconds), to: &output)
-        appendLittleEndian(UInt32(topic.count), to: &output)
-        output += topic
-        output += payload
-        let crc = output.withUnsafeBytes { bytes in
-            CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[(start + headerBytes)...]))
-        }
-        withUnsafeBytes(of: crc.littleEndian) { crcBytes in
-            for (offset, byte) in crcBytes.enumerated() {
-                output[start + 4 + offset] = byte
-            }
-        }
+        precondition(slot.count == headerBytes + bodyLength, "the slot must fit the record exactly")
+        slot.storeBytes(of: sequence.littleEndian, toByteOffset: headerBytes, as: UInt64.self)
+        slot.storeBytes(of: UInt64(bitPattern: receivedAt.milliseconds).littleEndian, toByteOffset: headerBytes + 8, as: UInt64.self)
+        slot.storeBytes(of: UInt32(topic.count).littleEndian, toByteOffset: headerBytes + 16, as: UInt32.self)
+        let topicStart = headerBytes + fixedBodyBytes
+        UnsafeMutableRawBufferPointer(rebasing: slot[topicStart..<(topicStart + topic.count)]).copyMemory(from: topic)
+        UnsafeMutableRawBufferPointer(rebasing: slot[(topicStart + topic.count)...]).copyMemory(from: payload)
+        let crc = CRC32.checksum(UnsafeRawBufferPointer(rebasing: slot[headerBytes...]))
+        slot.storeBytes(of: crc.littleEndian, toByteOffset: 4, as: UInt32.self)
+        slot.storeBytes(of: UInt32(bodyLength).littleEndian, toByteOffset: 0, as: UInt32.self)
     }
 
     /// The records of one segment's bytes.
@@ -440,6 +438,7 @@ extension InboxJournal {
         var expected = expectedFirst
         bytes.withUnsafeBytes { buffer in
             while offset < buffer.count {
+                if isReservedTail(buffer, from: offset) { return }
                 guard buffer.count - offset >= headerBytes + fixedBodyBytes else {
                     scan.problem = "incomplete record header"
                     return
@@ -486,8 +485,11 @@ extension InboxJournal {
         return scan
     }
 
-    private static func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to output: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { output += $0 }
+    /// Whether the bytes from `offset` on are all zero: the reserved, never written tail of a segment that was
+    /// being appended to when the process stopped (``MappedSegment``), which ends the records cleanly.
+    private static func isReservedTail(_ buffer: UnsafeRawBufferPointer, from offset: Int) -> Bool {
+        guard buffer.count - offset >= 4, readLittleEndian(UInt32.self, buffer, at: offset) == 0 else { return false }
+        return buffer[offset...].allSatisfy { $0 == 0 }
     }
 
     private static func readLittleEndian<T: FixedWidthInteger>(_: T.Type, _ buffer: UnsafeRawBufferPointer, at offset: Int) -> T {
@@ -523,20 +525,6 @@ extension InboxJournal {
         return segments.sorted { $0.first < $1.first }
     }
 
-    /// Opens (creating) a segment for appending; in synchronous mode also syncs the directory entry.
-    private static func openForAppend(_ path: String, synchronous: Bool, directory: String) throws(InboxJournalError) -> Int32 {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-        guard descriptor >= 0 else { throw .io(operation: "open", path: path, reason: errnoText()) }
-        if synchronous {
-            let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if directoryDescriptor >= 0 {
-                fsync(directoryDescriptor)
-                closeDescriptor(directoryDescriptor)
-            }
-        }
-        return descriptor
-    }
-
     /// The whole file.
     static func readFile(_ path: String) throws(InboxJournalError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -555,31 +543,12 @@ extension InboxJournal {
         }
     }
 
-    /// Writes every byte, retrying short writes and interruptions; returns `errno` on failure.
-    private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
-        var offset = 0
-        while offset < bytes.count {
-            let written = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            offset += written
-        }
-        return nil
-    }
-
     private static func errnoText() -> String {
         String(cString: strerror(errno))
     }
 }
 
-/// `write(2)`, under a name that reads clearly next to the journal's own methods.
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
-}
-
 /// `close(2)`, under a name that the journal's own ``InboxJournal/close()`` does not shadow.
-private func closeDescriptor(_ descriptor: Int32) {
+func closeDescriptor(_ descriptor: Int32) {
     _ = close(descriptor)
 }

@@ -106,6 +106,49 @@ struct ReliabilityJournalTests {
         #expect(try Self.readAll(journal, after: 3).map(\.payload) == [[9]])
     }
 
+    @Test("a segment left with its reserved, unwritten tail (the daemon killed) reopens cleanly and silently")
+    func reservedTailIsTheCleanEnd() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try Self.write(3, to: directory)
+        // What a kill -9 leaves: the records, then the zeros reserved for the next ones.
+        let path = directory.file("inbox") + "/" + (try Self.segmentFiles(directory)).last!
+        let sizeBefore = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(count: 1 << 20))
+        try handle.close()
+
+        let lines = CapturingLogHandler.Lines()
+        let journal = try InboxJournal(
+            configuration: InboxJournal.Configuration(directory: directory.file("inbox")),
+            appliedThrough: 0,
+            logger: CapturingLogHandler.logger(into: lines)
+        )
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == sizeBefore)
+        #expect(try Self.readAll(journal, after: 0).map(\.sequence) == [1, 2, 3])
+        #expect(lines.all.isEmpty)
+        #expect(try journal.append(topic: Self.topic, payload: [9], receivedAt: EventTime(milliseconds: 0)) == 4)
+        journal.close()
+        let reopened = try Self.open(directory)
+        #expect(try Self.readAll(reopened, after: 0).map(\.payload) == (0..<3).map(Self.payload) + [[9]])
+    }
+
+    @Test("while appending, the file holds reserved space; closing cuts it back to the records")
+    func closingCutsTheReservation() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try Self.open(directory, segmentBytes: 1 << 20)
+        try journal.append(topic: Self.topic, payload: Self.payload(0), receivedAt: EventTime(milliseconds: 5))
+        let path = directory.file("inbox") + "/" + (try Self.segmentFiles(directory)).last!
+        let reserved = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(reserved > 1 << 20)
+        journal.close()
+        let closed = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(closed == journal.snapshot.bytes)
+        #expect(closed == 8 + 20 + Self.topic.utf8.count + Self.payload(0).count)
+    }
+
     @Test("a record whose bytes changed on disk fails its checksum and is not replayed")
     func corruptedRecordIsDetected() throws {
         let directory = try TemporaryDirectory()
