@@ -139,12 +139,12 @@ public final class IngestPipeline: Service {
         inbox: inout InboxProgress,
         committer: inout BackgroundCommitter
     ) async throws {
-        let (output, batch) = session.takeCommit(extraState: inbox.stateToCommit)
+        let (output, commit) = session.takeCommit(extraState: inbox.stateToCommit)
         let journalCommit = inbox.submitted(applying: output.seen.count)
         let journal = inbox.journal
         try await committer.submit { [self] in
             let started = ContinuousClock.now
-            if let batch { try await store.commit(batch) }
+            if let commit { try await store.commit(commit.batch()) }
             didCommit(output, duration: ContinuousClock.now - started)
             try await InboxProgress.didCommit(journalCommit, journal: journal, store: store, status: status)
         }

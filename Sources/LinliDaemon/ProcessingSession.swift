@@ -121,28 +121,41 @@ public struct ProcessingSession: Sendable {
     /// position), in one transaction, and returns it (nothing is written when there is nothing to write).
     @discardableResult
     public mutating func commit(extraState: [String: [UInt8]] = [:]) async throws -> ProcessorOutput {
-        let (output, batch) = takeCommit(extraState: extraState)
-        if let batch { try await store.commit(batch) }
+        let (output, commit) = takeCommit(extraState: extraState)
+        if let commit { try await store.commit(commit.batch()) }
         return output
     }
 
     /// Takes everything pending, with the engine's changed state and `extraState`, as one transaction for
-    /// ``TicketStore/commit(_:)`` (`nil` when there is nothing to write), without writing it: the caller may
-    /// commit it while the session goes on with the next messages.
+    /// ``TicketStore/commit(_:)`` (`nil` when there is nothing to write), without encoding or writing it: the
+    /// caller may do both while the session goes on with the next messages.
     ///
-    /// - Important: Commit the batches in the order they were taken.
-    public mutating func takeCommit(extraState: [String: [UInt8]] = [:]) -> (output: ProcessorOutput, batch: IngestBatch?) {
+    /// - Important: Commit the transactions in the order they were taken.
+    public mutating func takeCommit(extraState: [String: [UInt8]] = [:]) -> (output: ProcessorOutput, commit: PendingCommit?) {
         let output = pending
         pending.removeAll()
-        var state = processor.engine.takeStateChanges()
-        state.merge(extraState) { _, extra in extra }
-        guard !output.isEmpty || !state.isEmpty else { return (output, nil) }
-        let batch = IngestBatch(
+        let state = processor.engine.takeUnencodedStateChanges()
+        guard !output.isEmpty || !state.isEmpty || !extraState.isEmpty else { return (output, nil) }
+        return (output, PendingCommit(output: output, state: state, extraState: extraState))
+    }
+}
+
+/// One transaction's worth of a session's results, taken but not yet encoded for the store.
+public struct PendingCommit: Sendable {
+    /// The results.
+    public let output: ProcessorOutput
+    let state: EngineStateChanges
+    let extraState: [String: [UInt8]]
+
+    /// The store's batch: ticket changes, dead letters, seen events and the encoded engine state.
+    public func batch() -> IngestBatch {
+        var engineState = state.encoded()
+        engineState.merge(extraState) { _, extra in extra }
+        return IngestBatch(
             changes: output.updates.map(TicketChange.init),
             deadLetters: output.deadLetters,
             seenEvents: output.seen,
-            engineState: state
+            engineState: engineState
         )
-        return (output, batch)
     }
 }

@@ -110,10 +110,10 @@ public struct Replayer: Sendable {
     /// Starts committing the pending results in one transaction (the next chunk is processed meanwhile) and
     /// adds them to the summary.
     private mutating func commit() async throws {
-        let (output, batch) = session.takeCommit()
+        let (output, commit) = session.takeCommit()
         uncommitted = 0
         summary.add(output)
-        guard let batch else { return }
-        try await committer.submit { [store] in try await store.commit(batch) }
+        guard let commit else { return }
+        try await committer.submit { [store] in try await store.commit(commit.batch()) }
     }
 }

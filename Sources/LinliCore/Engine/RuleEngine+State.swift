@@ -1,24 +1,23 @@
 extension RuleEngine {
     /// The key prefix of the engine's blobs in the store's engine-state table.
     public static let stateKeyPrefix = "engine."
-    private static let clockKey = "engine.clock"
+    static let clockKey = "engine.clock"
     private static let subjectPrefix = "engine.s/"
 
     /// What changed since the last call, as blobs to upsert in the same transaction as the tickets:
     /// `engine.clock` and one `engine.s/{rule}/{site}/{subject}` per changed subject (an empty blob for a
     /// subject that no longer needs state).
     public mutating func takeStateChanges() -> [String: [UInt8]] {
-        var blobs: [String: [UInt8]] = [:]
-        blobs.reserveCapacity(dirty.count + 1)
-        if clockDirty || !dirty.isEmpty {
-            blobs[Self.clockKey] = encodeClock()
-            clockDirty = false
-        }
-        for key in dirty {
-            blobs[Self.blobName(key)] = states[key].map(Self.encode) ?? []
-        }
+        takeUnencodedStateChanges().encoded()
+    }
+
+    /// What changed since the last call (or ``takeStateChanges()``), to be encoded later, elsewhere.
+    public mutating func takeUnencodedStateChanges() -> EngineStateChanges {
+        let clock = clockDirty || !dirty.isEmpty ? encodeClock() : nil
+        clockDirty = false
+        let subjects = dirty.map { key in (key: key, state: states[key]) }
         dirty.removeAll(keepingCapacity: true)
-        return blobs
+        return EngineStateChanges(clock: clock, subjects: subjects)
     }
 
     /// Every blob of the current state (for a reload, or a snapshot).
