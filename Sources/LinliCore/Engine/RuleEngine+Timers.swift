@@ -100,7 +100,9 @@ extension RuleEngine {
                     timers.schedule(.absence(key), at: lastSeen + limit)
                 }
             case .dailyDeadline:
-                for key in watchedKeys(of: rule) { scheduleDaily(key, after: max(epoch, now), firstDay: true) }
+                // Residents share a few deadline times: work out each local day once, not once per resident.
+                var days: [DailyDeadlineKey: (start: EventTime, deadline: EventTime)] = [:]
+                for key in watchedKeys(of: rule) { scheduleDaily(key, after: max(epoch, now), firstDay: true, days: &days) }
             default:
                 break
             }
@@ -110,13 +112,28 @@ extension RuleEngine {
     /// Sets the subject's next daily deadline; on the first day, the one of the day containing `time` if it
     /// is still ahead.
     mutating func scheduleDaily(_ key: DedupKey, after time: EventTime, firstDay: Bool = false) {
+        var days: [DailyDeadlineKey: (start: EventTime, deadline: EventTime)] = [:]
+        scheduleDaily(key, after: time, firstDay: firstDay, days: &days)
+    }
+
+    /// ``scheduleDaily(_:after:firstDay:)`` for many subjects at once, with the days already worked out for
+    /// the same `time`.
+    private mutating func scheduleDaily(
+        _ key: DedupKey,
+        after time: EventTime,
+        firstDay: Bool,
+        days: inout [DailyDeadlineKey: (start: EventTime, deadline: EventTime)]
+    ) {
         guard case .resident(let id) = key.subject, let minutes = registry.resident(id, at: key.site)?.checkinBy,
             let calendar = lookup.calendars[key.site]
         else { return }
+        let dayKey = DailyDeadlineKey(site: key.site, minutes: minutes)
         let next =
-            firstDay
-            ? calendar.nextDeadline(after: time - .milliseconds(1), deadlineMinutes: minutes)
-            : calendar.nextDeadline(after: time, deadlineMinutes: minutes)
+            days[dayKey]
+            ?? (firstDay
+                ? calendar.nextDeadline(after: time - .milliseconds(1), deadlineMinutes: minutes)
+                : calendar.nextDeadline(after: time, deadlineMinutes: minutes))
+        days[dayKey] = next
         dailyDue[key] = next
         timers.schedule(.daily(key), at: next.deadline)
     }
@@ -233,4 +250,10 @@ extension RuleEngine {
     func joined(_ note: String, _ lateNote: String?) -> String {
         lateNote.map { "\(note); \($0)" } ?? note
     }
+}
+
+/// A site and a local deadline time: residents with the same have the same next deadline after a given time.
+private struct DailyDeadlineKey: Hashable {
+    let site: String
+    let minutes: Int
 }
