@@ -58,7 +58,27 @@ public struct SeenEvent: Sendable, Hashable {
 }
 
 /// The de-duplication key of an event: CloudEvents `source` + `id`.
+///
+/// Hashed once when made (inserting and later evicting a key would otherwise hash both strings twice).
 struct EventKey: Sendable, Hashable {
-    var source: String
-    var id: String
+    let source: String
+    let id: String
+    private let precomputedHash: Int
+
+    init(source: String, id: String) {
+        self.source = source
+        self.id = id
+        var hasher = Hasher()
+        hasher.combine(source)
+        hasher.combine(id)
+        precomputedHash = hasher.finalize()
+    }
+
+    static func == (left: EventKey, right: EventKey) -> Bool {
+        left.precomputedHash == right.precomputedHash && left.id == right.id && left.source == right.source
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(precomputedHash)
+    }
 }
