@@ -12,7 +12,7 @@ struct InboxProgress {
     let journal: InboxJournal
     /// The highest journal sequence number taken into the session.
     private(set) var taken: UInt64
-    /// The highest journal sequence number whose effects are committed.
+    /// The highest journal sequence number whose effects are committed, or submitted to be (commits land in order).
     private(set) var committed: UInt64
     private var pruner: SeenEventPruner
 

@@ -7,7 +7,8 @@ public import TicketStore
 import UnixSignals
 
 /// The daemon's heart: receives messages from the broker, runs them through the ``EventProcessor`` and
-/// commits what they produce, one transaction per batch (group commit).
+/// commits what they produce, one transaction per batch (group commit), written while the next batch is
+/// processed (``BackgroundCommitter``).
 ///
 /// The session (and so all rule-engine state) has one owner: this service's `run()`; nothing else
 /// touches it, so there is no de-duplication race. A tick on the wall clock advances the engine (so

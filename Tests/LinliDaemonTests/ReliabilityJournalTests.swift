@@ -149,6 +149,26 @@ struct ReliabilityJournalTests {
         #expect(closed == 8 + 20 + Self.topic.utf8.count + Self.payload(0).count)
     }
 
+    @Test("in synchronous mode each record is flushed as it is appended, across rotations, and reads back")
+    func synchronousAppendsReadBack() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let configuration = InboxJournal.Configuration(directory: directory.file("inbox"), segmentBytes: 4096, synchronous: true)
+        let journal = try InboxJournal(configuration: configuration, appliedThrough: 0, logger: Self.silent)
+        // About 1 kB each: four to a segment.
+        func payload(_ index: Int) -> [UInt8] { Self.payload(index) + [UInt8](repeating: UInt8(ascii: " "), count: 1000) }
+        for index in 0..<12 {
+            try journal.append(topic: Self.topic, payload: payload(index), receivedAt: EventTime(milliseconds: Int64(index)))
+        }
+        #expect(try Self.segmentFiles(directory).count == 3)
+        journal.close()
+        let reopened = try InboxJournal(configuration: configuration, appliedThrough: 0, logger: Self.silent)
+        let records = try Self.readAll(reopened, after: 0)
+        #expect(records.map(\.sequence) == Array(1...12))
+        #expect(records.map(\.payload) == (0..<12).map(payload))
+        #expect(records.map(\.receivedAt.milliseconds) == (0..<12).map(Int64.init))
+    }
+
     @Test("a record whose bytes changed on disk fails its checksum and is not replayed")
     func corruptedRecordIsDetected() throws {
         let directory = try TemporaryDirectory()
