@@ -58,6 +58,8 @@ import Testing
         "2026-11-27T08:00Z",
         "",
         "２026-11-27T08:00:00Z",  // a non-ASCII digit
+        "0000-01-01T00:00:00+08:00",  // year -1 in UTC: could not be written back (found by the fuzzer)
+        "9999-12-31T23:59:59-00:01",  // year 10000 in UTC
     ]
 
     @Test("rejects anything that is not RFC 3339 with an offset", arguments: invalid)

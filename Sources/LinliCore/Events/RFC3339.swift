@@ -5,7 +5,8 @@
 /// - `T` or `t` (a space is not accepted);
 /// - a full time `hh:mm:ss` (hour 0...23, minute 0...59, second 0...60), an optional fraction of any
 ///   number of digits (truncated to milliseconds);
-/// - an offset, which is required: `Z`, `z` or `±hh:mm` (hour 0...23, minute 0...59).
+/// - an offset, which is required: `Z`, `z` or `±hh:mm` (hour 0...23, minute 0...59);
+/// - an instant whose UTC date still has a four-digit year (so it can be written back).
 ///
 /// A leap second (`:60`) is read as the first instant of the next minute. No calendar, time zone database
 /// or Foundation is involved: dates convert with the days-from-civil algorithm, so this runs in Core.
@@ -86,8 +87,16 @@ public enum RFC3339 {
 
         let days = daysFromCivil(year: year, month: month, day: day)
         let localSeconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        return EventTime(milliseconds: (localSeconds - Int64(offsetSeconds)) * 1000 + Int64(millis))
+        let milliseconds = (localSeconds - Int64(offsetSeconds)) * 1000 + Int64(millis)
+        // The instant itself must have a four-digit year in UTC, as the store and the wire write it
+        // (`0000-01-01T00:00:00+08:00` is in year -1).
+        guard representable.contains(milliseconds) else { return nil }
+        return EventTime(milliseconds: milliseconds)
     }
+
+    /// The instants whose UTC form has a four-digit year: 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
+    static let representable: ClosedRange<Int64> =
+        Int64(daysFromCivil(year: 0, month: 1, day: 1)) * 86_400_000...Int64(daysFromCivil(year: 10_000, month: 1, day: 1)) * 86_400_000 - 1
 
     /// Formats `time` in UTC with `Z`: `2026-11-27T00:00:00Z`, or `2026-11-27T00:00:00.250Z` when the
     /// milliseconds are not zero.
