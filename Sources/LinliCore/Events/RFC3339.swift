@@ -95,8 +95,11 @@ public enum RFC3339 {
     }
 
     /// The instants whose UTC form has a four-digit year: 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
-    static let representable: ClosedRange<Int64> =
-        Int64(daysFromCivil(year: 0, month: 1, day: 1)) * 86_400_000...Int64(daysFromCivil(year: 10_000, month: 1, day: 1)) * 86_400_000 - 1
+    static let representable: ClosedRange<Int64> = {
+        let first = Int64(daysFromCivil(year: 0, month: 1, day: 1)) * 86_400_000
+        let end = Int64(daysFromCivil(year: 10_000, month: 1, day: 1)) * 86_400_000
+        return first...(end - 1)
+    }()
 
     /// Formats `time` in UTC with `Z`: `2026-11-27T00:00:00Z`, or `2026-11-27T00:00:00.250Z` when the
     /// milliseconds are not zero.
