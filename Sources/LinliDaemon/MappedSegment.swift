@@ -58,8 +58,7 @@ struct MappedSegment: @unchecked Sendable {
         let slot = UnsafeMutableRawBufferPointer(start: mapping! + bytes, count: count)
         fill(slot)
         if synchronous {
-            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-            let start = bytes / page * page
+            let start = bytes / Self.pageSize * Self.pageSize
             guard msync(mapping! + start, bytes + count - start, MS_SYNC) == 0 else {
                 let reason = Self.errnoText()
                 slot.initializeMemory(as: UInt8.self, repeating: 0)
@@ -100,6 +99,9 @@ struct MappedSegment: @unchecked Sendable {
         closeDescriptor(descriptor)
         descriptor = -1
     }
+
+    /// `msync` starts on a page boundary.
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     private static func errnoText() -> String {
         String(cString: strerror(errno))

@@ -27,7 +27,7 @@ enum EngineStateLog {
     }
 
     /// Calls `body` with each key and value of a log entry, in order; returns `false` when the entry is damaged.
-    static func forEach(in entry: [UInt8], _ body: (String, [UInt8]) -> Void) -> Bool {
+    static func forEach(in entry: Data, _ body: (String, [UInt8]) -> Void) -> Bool {
         entry.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -98,7 +98,7 @@ enum EngineStateLog {
         let rows = try Row.fetchCursor(db, sql: "SELECT id, entries FROM engine_state_log ORDER BY id")
         while let row = try rows.next() {
             let id: Int64 = row[0]
-            guard forEach(in: Array(row[1] as Data), body) else {
+            guard forEach(in: row[1] as Data, body) else {
                 throw TicketStoreError.corrupt("engine_state_log \(id): column entries is not a state log entry")
             }
         }

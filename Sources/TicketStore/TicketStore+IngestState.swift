@@ -94,5 +94,4 @@ extension TicketStore {
     public func allEngineState() async throws -> [String: [UInt8]] {
         try await writer.read { db in try EngineStateLog.all(in: db) }
     }
-
 }

@@ -47,6 +47,18 @@ struct ReliabilityJournalTests {
         try FileManager.default.contentsOfDirectory(atPath: directory.file("inbox")).filter { $0.hasSuffix(".inbox") }.sorted()
     }
 
+    /// Appends `bytes` to the newest segment file, as a crash could have left them; returns the file and its
+    /// size before.
+    static func appendToNewestSegment(_ directory: TemporaryDirectory, _ bytes: Data) throws -> (path: String, sizeBefore: Int) {
+        let path = directory.file("inbox") + "/" + (try segmentFiles(directory)).last!
+        let sizeBefore = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(bytes)
+        try handle.close()
+        return (path, sizeBefore)
+    }
+
     @Test("records come back in order with consecutive sequence numbers, topic, payload and time")
     func roundTrip() throws {
         let directory = try TemporaryDirectory()
@@ -90,14 +102,9 @@ struct ReliabilityJournalTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try Self.write(3, to: directory)
-        // The first `keptBytes` bytes of a fourth record, as a kill during write(2) could leave them.
-        let path = directory.file("inbox") + "/" + (try Self.segmentFiles(directory)).last!
-        let sizeBefore = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        // The first `keptBytes` bytes of a fourth record, as a kill in the middle of copying it could leave them.
         let record = try InboxJournalTestAccess.encode(sequence: 4, topic: Self.topic, payload: Self.payload(3))
-        let handle = try #require(FileHandle(forWritingAtPath: path))
-        handle.seekToEndOfFile()
-        handle.write(Data(record.prefix(keptBytes)))
-        try handle.close()
+        let (path, sizeBefore) = try Self.appendToNewestSegment(directory, Data(record.prefix(keptBytes)))
 
         let journal = try Self.open(directory)
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == sizeBefore)
@@ -112,12 +119,7 @@ struct ReliabilityJournalTests {
         defer { directory.remove() }
         try Self.write(3, to: directory)
         // What a kill -9 leaves: the records, then the zeros reserved for the next ones.
-        let path = directory.file("inbox") + "/" + (try Self.segmentFiles(directory)).last!
-        let sizeBefore = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
-        let handle = try #require(FileHandle(forWritingAtPath: path))
-        handle.seekToEndOfFile()
-        handle.write(Data(count: 1 << 20))
-        try handle.close()
+        let (path, sizeBefore) = try Self.appendToNewestSegment(directory, Data(count: 1 << 20))
 
         let lines = CapturingLogHandler.Lines()
         let journal = try InboxJournal(

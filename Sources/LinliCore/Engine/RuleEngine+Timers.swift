@@ -21,33 +21,25 @@ extension RuleEngine {
 
     /// The limit of an absence rule for a subject, or `nil` when the rule does not watch it.
     func watchedLimit(_ absence: Absence, subject: Subject, site: String) -> Duration? {
-        switch (absence.watch, subject) {
-        case (.devices, .device(let id)):
-            guard let device = registry.device(id, at: site) else { return nil }
-            return absence.limit(for: device.kind)
-        case (.residents, .resident(let id)):
-            return registry.resident(id, at: site) != nil ? absence.limit(for: nil) : nil
-        case (.residentsLivingAlone, .resident(let id)):
-            return registry.resident(id, at: site)?.livingAlone == true ? absence.limit(for: nil) : nil
-        default:
-            return nil
+        switch subject {
+        case .device(let id): Self.watchedLimit(absence, subject: subject, device: registry.device(id, at: site), resident: nil)
+        case .resident(let id): Self.watchedLimit(absence, subject: subject, device: nil, resident: registry.resident(id, at: site))
         }
     }
 
-    /// The limit of an absence rule for the subject of the event in `context` (its key's subject), or `nil`
-    /// when the rule does not watch it: ``watchedLimit(_:subject:site:)`` reading the context's
-    /// registry look-ups in place.
+    /// ``watchedLimit(_:subject:site:)`` for the subject of the event in `context` (its key's subject), reading
+    /// the context's registry look-ups in place.
     func watchedLimit(_ absence: Absence, subject: Subject, context: inout RuleContext) -> Duration? {
+        Self.watchedLimit(absence, subject: subject, device: context.device, resident: context.resident)
+    }
+
+    /// The limit for a subject given its registry entry (`device` for a device, `resident` for a resident).
+    private static func watchedLimit(_ absence: Absence, subject: Subject, device: Device?, resident: Resident?) -> Duration? {
         switch (absence.watch, subject) {
-        case (.devices, .device):
-            guard let kind = context.device?.kind else { return nil }
-            return absence.limit(for: kind)
-        case (.residents, .resident):
-            return context.resident != nil ? absence.limit(for: nil) : nil
-        case (.residentsLivingAlone, .resident):
-            return context.resident?.livingAlone == true ? absence.limit(for: nil) : nil
-        default:
-            return nil
+        case (.devices, .device): device.flatMap { absence.limit(for: $0.kind) }
+        case (.residents, .resident): resident != nil ? absence.limit(for: nil) : nil
+        case (.residentsLivingAlone, .resident): resident?.livingAlone == true ? absence.limit(for: nil) : nil
+        default: nil
         }
     }
 

@@ -6,18 +6,14 @@ public struct RuleSet: Sendable {
     public let rules: [Rule]
     /// Rule indices by id.
     public let indexByID: [String: Int]
-    /// For each ``EventType/index``, the indices of rules whose trigger that type can match.
-    let triggeredBy: [[Int]]
-    /// For each ``EventType/index``, the indices of rules whose auto-resolve that type can match.
-    let resolvedBy: [[Int]]
     /// The rules again, each behind one reference, so the engine's per-event loop passes a rule without
     /// copying its strings, templates and compiled conditions.
     let boxes: [RuleBox]
     /// Rules that only match events of some sites: for each such site, the per-type indices of the rules that
     /// can match there (rules scoped to other sites are left out). Sites not named here use
-    /// ``triggeredBy`` and ``resolvedBy`` without the scoped rules.
+    /// ``unscopedPlan``.
     let sitePlans: [String: SitePlan]
-    /// The per-type indices for events of sites no rule is scoped to.
+    /// The per-type indices for events of sites no rule is scoped to (every rule but the scoped ones).
     let unscopedPlan: SitePlan
 
     /// Builds the set and its indices.
@@ -37,8 +33,6 @@ public struct RuleSet: Sendable {
                 }
             }
         }
-        self.triggeredBy = triggeredBy
-        self.resolvedBy = resolvedBy
         self.boxes = rules.map(RuleBox.init)
         let sites = rules.map(Self.sites(of:))
         func plan(for site: String?) -> SitePlan {
