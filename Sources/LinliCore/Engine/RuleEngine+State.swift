@@ -16,7 +16,8 @@ extension RuleEngine {
         let clock = clockDirty || !dirty.isEmpty ? encodeClock() : nil
         clockDirty = false
         let subjects = dirty.map { key in (key: key, state: states[key]) }
-        dirty.removeAll(keepingCapacity: true)
+        // Keep the table of an everyday batch; let go of a large one (the first watch marks every subject).
+        dirty.removeAll(keepingCapacity: dirty.capacity <= 1 << 14)
         return EngineStateChanges(clock: clock, subjects: subjects)
     }
 

@@ -68,9 +68,8 @@ extension RuleEngine {
     /// Schedules a ticket's escalation and, for quiet auto-resolve, its quiet timer.
     mutating func scheduleTicketTimers(_ ticket: Ticket, rule: Rule) {
         scheduleEscalation(for: ticket, rule: rule)
-        if case .quiet(let quiet) = rule.autoResolve, !armed.contains(.quiet(ticket.dedupKey)) {
+        if case .quiet(let quiet) = rule.autoResolve, quietArmed.insert(ticket.dedupKey).inserted {
             let last = max(states[ticket.dedupKey]?.lastMatch ?? ticket.lastEventAt, ticket.lastEventAt)
-            armed.insert(.quiet(ticket.dedupKey))
             timers.schedule(.quiet(ticket.dedupKey), at: last + quiet)
         }
     }

@@ -5,12 +5,12 @@ extension RuleEngine {
         case .escalate(let key):
             escalate(key, due: timer.due, lateNote: lateNote, into: &updates)
         case .quiet(let key):
-            armed.remove(.quiet(key))
+            quietArmed.remove(key)
             resolveIfQuiet(key, due: timer.due, into: &updates)
         case .opening(let key):
             openingExpired(key, due: timer.due, lateNote: lateNote, into: &updates)
         case .absence(let key):
-            armed.remove(.absence(key))
+            states[key]?.absenceArmed = false
             silenceReached(key, due: timer.due, lateNote: lateNote, into: &updates)
         case .daily(let key):
             dailyDeadlineReached(key, due: timer.due, lateNote: lateNote, into: &updates)
@@ -84,11 +84,14 @@ extension RuleEngine {
                     var state = states[key] ?? SubjectState()
                     if state.lastSeen == nil {
                         state.lastSeen = max(epoch, now)
-                        states[key] = state
                         dirty.insert(key)
                     }
-                    guard !state.silenceReported, let lastSeen = state.lastSeen else { continue }
-                    armed.insert(.absence(key))
+                    guard !state.silenceReported, !state.absenceArmed, let lastSeen = state.lastSeen else {
+                        states[key] = state
+                        continue
+                    }
+                    state.absenceArmed = true
+                    states[key] = state
                     timers.schedule(.absence(key), at: lastSeen + limit)
                 }
             case .dailyDeadline:
@@ -130,10 +133,11 @@ extension RuleEngine {
         timers.schedule(.daily(key), at: next.deadline)
     }
 
-    /// Rebuilds every timer from the tickets and states (after a restore or reload).
+    /// Rebuilds every timer from the tickets and states of a restored engine (a start or a reload), whose
+    /// states have no absence timer armed yet.
     mutating func rebuildTimers() {
         timers.removeAll()
-        armed.removeAll()
+        quietArmed.removeAll()
         dailyDue.removeAll()
         for ticket in unresolved.values.sorted(by: { $0.id < $1.id }) {
             if let rule = rules[ticket.rule] { scheduleTicketTimers(ticket, rule: rule) }
@@ -178,7 +182,8 @@ extension RuleEngine {
         let lastSeen = state.lastSeen ?? epoch ?? due
         guard !state.silenceReported else { return }
         guard lastSeen + limit <= due else {
-            armed.insert(.absence(key))
+            state.absenceArmed = true
+            states[key] = state
             timers.schedule(.absence(key), at: lastSeen + limit)
             return
         }
@@ -211,7 +216,7 @@ extension RuleEngine {
         else { return }
         let last = max(states[key]?.lastMatch ?? ticket.lastEventAt, ticket.lastEventAt)
         guard last + quiet <= due else {
-            armed.insert(.quiet(key))
+            quietArmed.insert(key)
             timers.schedule(.quiet(key), at: last + quiet)
             return
         }

@@ -100,19 +100,26 @@ extension RuleEngine {
     ///
     /// The hot path of `device-offline`, which every event touches: one hash look-up updates the state in place.
     private mutating func touch(_ key: DedupKey, at time: EventTime, absenceLimit: Duration?) {
-        let lastSeen = Self.noteSignOfLife(at: time, in: &states[key, default: SubjectState()])
+        let (lastSeen, wasArmed) = Self.noteSignOfLife(at: time, arming: absenceLimit != nil, in: &states[key, default: SubjectState()])
         dirty.insert(key)
-        if let limit = absenceLimit, armed.insert(.absence(key)).inserted {
+        if let limit = absenceLimit, !wasArmed {
             timers.schedule(.absence(key), at: lastSeen + limit)
         }
     }
 
-    /// Moves a state's last sign of life to `time` (never back) and clears a reported silence; returns it.
-    private static func noteSignOfLife(at time: EventTime, in state: inout SubjectState) -> EventTime {
+    /// Moves a state's last sign of life to `time` (never back), clears a reported silence and, when `arming`,
+    /// marks its absence timer pending; returns the last sign of life and whether the timer was pending before.
+    private static func noteSignOfLife(
+        at time: EventTime,
+        arming: Bool,
+        in state: inout SubjectState
+    ) -> (lastSeen: EventTime, wasArmed: Bool) {
         let lastSeen = max(state.lastSeen ?? time, time)
+        let wasArmed = state.absenceArmed
         state.lastSeen = lastSeen
         state.silenceReported = false
-        return lastSeen
+        state.absenceArmed = wasArmed || arming
+        return (lastSeen, wasArmed)
     }
 
     /// Remembers the latest matching trigger event of a rule that resolves after a quiet period.
@@ -122,8 +129,7 @@ extension RuleEngine {
         state.lastMatch = max(state.lastMatch ?? time, time)
         states[key] = state
         dirty.insert(key)
-        if unresolved[key] != nil, !armed.contains(.quiet(key)) {
-            armed.insert(.quiet(key))
+        if unresolved[key] != nil, quietArmed.insert(key).inserted {
             timers.schedule(.quiet(key), at: (state.lastMatch ?? time) + quiet)
         }
     }

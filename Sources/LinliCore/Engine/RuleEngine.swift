@@ -33,8 +33,9 @@ public struct RuleEngine: Sendable {
     public internal(set) var unresolved: [DedupKey: Ticket] = [:]
     var states: [DedupKey: SubjectState] = [:]
     var timers = TimerQueue()
-    /// Absence, quiet and opening timers pending (at most one per purpose).
-    var armed: Set<TimerQueue.Purpose> = []
+    /// Keys with a quiet-period timer pending (at most one each). A pending absence timer is a flag in the
+    /// subject's state instead (``SubjectState/absenceArmed``): there is one per watched subject.
+    var quietArmed: Set<DedupKey> = []
     /// Daily deadlines pending, with the start of their local day.
     var dailyDue: [DedupKey: (start: EventTime, deadline: EventTime)] = [:]
     /// Keys whose state changed since ``takeStateChanges()``.

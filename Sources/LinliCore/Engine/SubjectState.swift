@@ -14,6 +14,9 @@ struct SubjectState: Sendable, Hashable {
     var lastMatch: EventTime?
     /// Absence rules: a ticket was raised for the current silence (no new one until a sign of life).
     var silenceReported = false
+    /// Absence rules: the subject's absence timer is pending (at most one). Not persisted: timers are rebuilt
+    /// from the state at start.
+    var absenceArmed = false
 
     /// An event that matched: its time and id.
     struct Match: Sendable, Hashable {
