@@ -41,6 +41,7 @@ public final class TicketStore: Sendable {
         let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
         databaseConfiguration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(configuration.checkpointPages)")
         }
         try self.init(
             writer: DatabasePool(path: path, configuration: databaseConfiguration),

@@ -107,6 +107,7 @@ extension LinliBench {
                 }
             }
             for benchmark in Benchmark.allCases where only.contains(benchmark) {
+                Machine.settle()
                 switch benchmark {
                 case .replay: report(try await ReplayBenchmark(settings: settings, fleet: fleet).run())
                 case .engine: report(try EngineBenchmark(settings: settings, fleet: fleet).run())

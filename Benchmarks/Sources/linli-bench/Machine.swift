@@ -25,6 +25,12 @@ enum Machine {
         return "unknown CPU"
     }
 
+    /// Writes out what earlier benchmarks left dirty in the page cache, so its write-back does not slow the
+    /// syncs of the next one (the latency run after a replay's 500 MB of files measured the disk, not Linli).
+    static func settle() {
+        sync()
+    }
+
     /// The load average over the last minute when the run started (other work on the machine skews figures).
     static var loadAverage: Double {
         var loads = [Double](repeating: 0, count: 3)
