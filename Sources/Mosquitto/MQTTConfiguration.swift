@@ -54,6 +54,10 @@ public struct MQTTConfiguration: Sendable, CustomStringConvertible {
     /// (back-pressure to the broker). Messages are never dropped.
     public var inboundCapacity: Int
     /// How many QoS 1 and 2 publishes may await their acknowledgement before `publish` waits (1…65535).
+    ///
+    /// Larger is not faster beyond a few hundred: libmosquitto keeps the messages in flight in a list that it
+    /// walks on every publish and every acknowledgement. Publishing 300,000 messages to a local broker took
+    /// 150 s with a window of 10,000 and 9 s with 256 (which already covers the round trip at 30,000 a second).
     public var maxInflight: Int
 
     /// Creates a configuration; every parameter has the default documented on its property.

@@ -56,7 +56,7 @@ struct BenchBroker {
     func publish(_ messages: EngineBenchmark.Messages) async throws {
         var configuration = try MQTTConfiguration(url: broker.url)
         configuration.clientID = "bench-publisher-\(UInt32.random(in: 0...UInt32.max))"
-        configuration.maxInflight = 10_000
+        configuration.maxInflight = 256
         try await MQTTClient.withClient(configuration: configuration, logger: Self.quietLogger) { client in
             for index in messages.topics.indices {
                 try await client.publish(topic: messages.topics[index], payload: messages.payloads[index], qos: .atLeastOnce)

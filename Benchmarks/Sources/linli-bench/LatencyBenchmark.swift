@@ -130,7 +130,7 @@ struct LatencyBenchmark {
 
         var publisher = try MQTTConfiguration(url: broker.url)
         publisher.clientID = "bench-latency-publisher"
-        publisher.maxInflight = 10_000
+        publisher.maxInflight = 256
         var figures: [Figure] = []
         do {
             try await MQTTClient.withClient(configuration: publisher, logger: logger) { client in

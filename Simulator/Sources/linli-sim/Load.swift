@@ -73,7 +73,7 @@ extension LinliSim {
             let span = Duration(text: duration) ?? .seconds(10)
             let total = Int((rate.perSecond * Double(span.milliseconds) / 1000).rounded())
             var configuration = try brokerOptions.configuration()
-            configuration.maxInflight = 10_000
+            configuration.maxInflight = 256
             let runID = String(WallClock.now().milliseconds)
             if !json {
                 print(
