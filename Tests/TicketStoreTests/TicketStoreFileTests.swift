@@ -96,4 +96,29 @@ struct TicketStoreFileTests {
         try cli.close()
         try daemon.close()
     }
+
+    @Test("checkpointPages: small checkpoints copy committed pages into the database file as commits go")
+    func checkpointPagesMovesPagesIntoTheFile() async throws {
+        let directory = try TicketFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func databaseBytes(checkpointPages: Int) async throws -> Int {
+            let path = directory.appendingPathComponent("pages-\(checkpointPages).sqlite").path
+            let store = try TicketStore(path: path, configuration: .init(checkpointPages: checkpointPages))
+            for batch in 0..<20 {
+                let changes = (1...20).map { index in
+                    let number = batch * 20 + index
+                    return TicketFixtures.change(TicketFixtures.ticket(number: number, subject: .device("bin-\(number)")))
+                }
+                try await store.commit(IngestBatch(changes: changes))
+            }
+            let bytes = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+            try store.close()
+            return bytes
+        }
+        let checkpointed = try await databaseBytes(checkpointPages: 16)
+        let inLogOnly = try await databaseBytes(checkpointPages: 1_000_000)
+        // 400 tickets with eleven indexes fill far more than 16 pages; without a checkpoint the file keeps only
+        // the schema pages written when it was created.
+        #expect(checkpointed > inLogOnly + 16 * 4096)
+    }
 }
