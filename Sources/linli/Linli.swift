@@ -1,15 +1,8 @@
 import ArgumentParser
-import LinliDaemon
 
 /// `linli`: the smart-community sensor event processor's command line.
 @main
 struct Linli: AsyncParsableCommand {
-    /// Sets up the allocator before anything runs, then parses and runs the command.
-    static func main() async {
-        MallocArenas.limit()
-        await main(nil)
-    }
-
     static let configuration = CommandConfiguration(
         commandName: "linli",
         abstract: "Smart-community sensor events in, service tickets out.",

@@ -1,18 +1,11 @@
 import ArgumentParser
 import Foundation
 import LinliCore
-import LinliDaemon
 
 /// `linli-bench`: Linli's benchmark suite. `scripts/bench` builds it in release mode and runs it; see the
 /// README's Performance section.
 @main
 struct LinliBench: AsyncParsableCommand {
-    /// Sets up the allocator as `linli` does (the daemon runs in this process), then runs the command.
-    static func main() async {
-        MallocArenas.limit()
-        await main(nil)
-    }
-
     static let configuration = CommandConfiguration(
         commandName: "linli-bench",
         abstract: "Measure Linli: replay, engine, ingest (against mosquitto_sub and a Python peer), latency, memory.",
