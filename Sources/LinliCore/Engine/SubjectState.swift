@@ -4,9 +4,9 @@
 /// "held open" deadline, the last sign of life of an absence or daily-deadline rule, the last match of a
 /// rule that resolves after a quiet period. Persisted with the tickets, so restarts lose nothing.
 ///
-/// Laid out for the hundreds of thousands of watched subjects that only have a last sign of life: 40 bytes
-/// (optional times as plain milliseconds with a sentinel, the rare opening match in an array that is empty
-/// without allocating) instead of 80.
+/// Laid out for the hundreds of thousands of watched subjects that only have a last sign of life: optional
+/// times are plain milliseconds with a sentinel, and the rare opening match lives in an array that is empty
+/// without allocating, so a state takes 40 bytes instead of 64.
 struct SubjectState: Sendable, Hashable {
     /// Window rules: the most recent matches, oldest first (at most twice the threshold).
     var recent: [Match] = []
