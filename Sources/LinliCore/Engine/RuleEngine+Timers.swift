@@ -86,13 +86,10 @@ extension RuleEngine {
                         state.lastSeen = max(epoch, now)
                         dirty.insert(key)
                     }
-                    guard !state.silenceReported, !state.absenceArmed, let lastSeen = state.lastSeen else {
-                        states[key] = state
-                        continue
+                    if !state.silenceReported, !state.absenceArmed, let lastSeen = state.lastSeen {
+                        armAbsence(key, state: &state, at: lastSeen + limit)
                     }
-                    state.absenceArmed = true
                     states[key] = state
-                    timers.schedule(.absence(key), at: lastSeen + limit)
                 }
             case .dailyDeadline:
                 // Residents share a few deadline times: work out each local day once, not once per resident.
@@ -182,9 +179,8 @@ extension RuleEngine {
         let lastSeen = state.lastSeen ?? epoch ?? due
         guard !state.silenceReported else { return }
         guard lastSeen + limit <= due else {
-            state.absenceArmed = true
+            armAbsence(key, state: &state, at: lastSeen + limit)
             states[key] = state
-            timers.schedule(.absence(key), at: lastSeen + limit)
             return
         }
         state.lastSeen = lastSeen
@@ -194,6 +190,13 @@ extension RuleEngine {
         let note = "no sign of life since \(lastSeen) (limit \(limit.shortText))"
         var context = syntheticContext(rule, key: key, at: due)
         raise(rule, key: key, at: due, evidence: [], context: &context, note: joined(note, lateNote), into: &updates)
+    }
+
+    /// Schedules the subject's absence timer for `due` and marks it pending in `state` (the caller checked that
+    /// none was, and stores `state`).
+    private mutating func armAbsence(_ key: DedupKey, state: inout SubjectState, at due: EventTime) {
+        state.absenceArmed = true
+        timers.schedule(.absence(key), at: due)
     }
 
     private mutating func dailyDeadlineReached(
