@@ -58,8 +58,31 @@ public final class IngestPipeline: Service {
 
     private enum Input: Sendable {
         case messages([MQTTMessage])
+        /// Every configured filter is subscribed (`nil`), or one could not be (the error).
+        case subscribed((any Error)?)
         case tick
         case reload
+    }
+
+    /// Subscribes to the configured topics in a task of its own, so that a persistent session's backlog, which the
+    /// broker sends before its SUBACK, is processed while it arrives (with back-pressure) rather than buffered whole
+    /// and processed after. The sequence yields one ``Input/subscribed(_:)`` and ends.
+    private func subscribe(_ client: MQTTClient) -> (AsyncStream<Input>, Task<Void, Never>) {
+        let (outcomes, outcome) = AsyncStream.makeStream(of: Input.self)
+        let qos: QoS = configuration.mqtt.qos == 0 ? .atMostOnce : .atLeastOnce
+        let topics = configuration.mqtt.topics
+        let task = Task {
+            do {
+                for topic in topics {
+                    try await client.subscribe(topic, qos: qos, consumingConcurrently: true)
+                }
+                outcome.yield(.subscribed(nil))
+            } catch {
+                outcome.yield(.subscribed(error))
+            }
+            outcome.finish()
+        }
+        return (outcomes, task)
     }
 
     /// Connects, subscribes and processes until graceful shutdown; then stops receiving, drains what was
@@ -88,18 +111,15 @@ public final class IngestPipeline: Service {
             }
         }
         try await MQTTClient.withClient(configuration: mqtt, logger: logger, onReceive: onReceive) { client in
-            let qos: QoS = configuration.mqtt.qos == 0 ? .atMostOnce : .atLeastOnce
-            for topic in configuration.mqtt.topics {
-                try await client.subscribe(topic, qos: qos)
-            }
-            status.setBrokerConnected(true)
-            logger.info("ingesting", metadata: ["mqtt.topics": "\(configuration.mqtt.topics.joined(separator: ","))"])
+            let (subscribed, subscribing) = subscribe(client)
+            defer { subscribing.cancel() }
+            var isSubscribed = false
             let batches = MessageBatches(messages: client.messages, maximum: configuration.batchSize)
             let ticks = AsyncTimerSequence(interval: configuration.tickInterval, clock: .continuous)
                 .cancelOnGracefulShutdown()
             let reloads = await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown()
             let inputs = merge(
-                batches.map { Input.messages($0) },
+                merge(batches.map { Input.messages($0) }, subscribed),
                 ticks.map { _ in Input.tick },
                 reloads.map { _ in Input.reload }
             )
@@ -113,8 +133,13 @@ public final class IngestPipeline: Service {
                             session.ingest(topic: message.topic, payload: message.payload, receivedAt: receivedAt)
                             inbox.take(message.tag)
                         }
+                    case .subscribed(let failure):
+                        if let failure { throw failure }
+                        isSubscribed = true
+                        status.setBrokerConnected(true)
+                        logger.info("ingesting", metadata: ["mqtt.topics": "\(configuration.mqtt.topics.joined(separator: ","))"])
                     case .tick:
-                        status.setBrokerConnected(client.isConnected)
+                        status.setBrokerConnected(isSubscribed && client.isConnected)
                         inbox.report(to: status)
                         session.tick(wallClock: WallClock.now())
                         revision = try await pickUpExternalChanges(since: revision, into: &session)

@@ -28,6 +28,9 @@ struct ClientState {
     /// SUBSCRIBE message ids awaiting their SUBACK, by filter.
     var pendingSubscriptions: [Int32: String] = [:]
     var subscribeWaiters: [String: [Waiter]] = [:]
+    /// The ids of the `subscribe` waiters whose callers take no messages while they wait: while there are any, a
+    /// full inbound buffer must not block the network thread (it would never read their SUBACK).
+    var exclusiveSubscribeWaiters: Set<UInt64> = []
     /// Message ids of QoS > 0 publishes not yet acknowledged.
     var inflight: Set<Int32> = []
     /// Window slots granted to woken publishers that have not published yet.
@@ -53,6 +56,7 @@ struct ClientState {
         publishWaiters = []
         flushWaiters = []
         subscribeWaiters = [:]
+        exclusiveSubscribeWaiters = []
         return all
     }
 }

@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// When the buffer holds `capacity` messages, ``push(_:)`` blocks the network thread until the consumer takes
 /// some: the client stops reading its socket and TCP back-pressure reaches the broker. Nothing is ever dropped
-/// (a QoS 1 message is already acknowledged when it gets here). The consumer takes everything buffered, up to
+/// (a QoS 1 message is already acknowledged when it gets here). While back-pressure is suspended (a caller awaits
+/// something the network thread must read before it consumes again) the buffer grows instead. The consumer takes everything buffered, up to
 /// a maximum, in one lock round trip, which amortises the hand-off cost under load.
 ///
 /// `Sendable` through `Mutex`: the network thread calls ``push(_:)``; any task may call the consumer side, one at
@@ -27,6 +28,8 @@ final class InboundBuffer: Sendable {
         var producerWaiting = false
         /// Shutdown: the producer no longer blocks (the consumer may be gone).
         var producerReleased = false
+        /// The producer does not block for now: see ``setBackPressureSuspended(_:)``.
+        var backPressureSuspended = false
         /// No message will be pushed any more; consumers get `nil` once the buffer is empty.
         var finished = false
 
@@ -76,15 +79,15 @@ final class InboundBuffer: Sendable {
 
     // MARK: Producer (the client's network thread)
 
-    /// Appends a message, blocking the calling thread while the buffer is full (unless `mayBlock` is false: then
-    /// it appends beyond capacity).
+    /// Appends a message, blocking the calling thread while the buffer is full (unless back-pressure is suspended
+    /// or the producer released: then it appends beyond capacity).
     ///
     /// - Important: Call only from the single producer thread, never from a task on the cooperative pool.
-    func push(_ message: MQTTMessage, mayBlock: Bool = true) {
+    func push(_ message: MQTTMessage) {
         var pending = Optional(message)
         while true {
             let action: PushAction = state.withLock { state in
-                guard state.count < capacity || state.producerReleased || !mayBlock else {
+                guard state.count < capacity || state.producerReleased || state.backPressureSuspended else {
                     state.producerWaiting = true
                     return .wait
                 }
@@ -114,6 +117,17 @@ final class InboundBuffer: Sendable {
             state.producerReleased = true
             defer { state.producerWaiting = false }
             return state.producerWaiting
+        }
+        if wake { roomAvailable.signal() }
+    }
+
+    /// Suspends back-pressure (``push(_:)`` appends beyond capacity, and a producer blocked now goes on) or resumes
+    /// it. The client suspends it while a caller awaits a SUBACK without consuming: the network thread must go on
+    /// reading to see it.
+    func setBackPressureSuspended(_ suspended: Bool) {
+        let wake = state.withLock { state in
+            state.backPressureSuspended = suspended
+            return suspended && Self.makeRoom(&state)
         }
         if wake { roomAvailable.signal() }
     }

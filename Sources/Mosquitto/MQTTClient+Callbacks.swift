@@ -160,7 +160,6 @@ extension MQTTClient {
                 ? String(cString: strerror(systemError)) : MosquittoError(code: code).description
         let (closing, firstWaiter, wasFirst): (Bool, CheckedContinuation<Void, any Error>?, Bool) = state.withLock { state in
             state.pendingSubscriptions = [:]
-            subscribesPending.store(0, ordering: .releasing)
             guard case .pending(let waiter) = state.firstConnect else { return (state.closed, nil, false) }
             state.firstConnect = .failed(
                 .connectionFailed(host: configuration.host, port: configuration.port, reason: reason)
@@ -199,11 +198,11 @@ extension MQTTClient {
     }
 
     /// A message arrived (network thread): copy it, show it to the hook, queue it (blocking while the buffer is
-    /// full, unless a SUBACK is awaited: see ``subscribe(_:qos:)``).
+    /// full, unless a caller awaits a SUBACK without consuming: see ``subscribe(_:qos:consumingConcurrently:)``).
     func received(_ raw: mosquitto_message) {
         let sequence = receivedCount.wrappingAdd(1, ordering: .relaxed).newValue
         var message = MQTTMessage(copying: raw, sequence: sequence)
         receiveHook?(&message)
-        inbound.push(message, mayBlock: subscribesPending.load(ordering: .acquiring) == 0)
+        inbound.push(message)
     }
 }

@@ -12,17 +12,19 @@ extension MQTTClient {
     /// try await client.subscribe("sensors/+/telemetry", qos: .atLeastOnce)
     /// ```
     ///
-    /// - Important: The SUBACK is read by the same thread that fills ``messages``. While a SUBACK is awaited the
-    ///   buffer does not block that thread when full (a persistent session's backlog arrives before the SUBACK, and
-    ///   a blocked thread would never read it): it may then hold more than ``MQTTConfiguration/inboundCapacity``
-    ///   messages, as many as the broker sends before the SUBACK (for QoS 1, about its in-flight window).
-    ///   Back-pressure resumes once every SUBACK is in.
+    /// - Important: The SUBACK is read by the same thread that fills ``messages``, and a persistent session's backlog
+    ///   arrives before it. A caller that takes messages only after this call returns would deadlock against a
+    ///   full buffer, so while such a call waits the buffer does not block that thread: it may then hold more than
+    ///   ``MQTTConfiguration/inboundCapacity`` messages, the whole backlog. A caller with another task taking
+    ///   ``messages`` meanwhile passes `consumingConcurrently: true`: back-pressure then stays on, and the backlog
+    ///   is processed while it arrives instead of after it.
     /// - Parameters:
     ///   - filter: An MQTT topic filter (`+` and `#` wildcards, `$share/group/…` shared subscriptions).
     ///   - qos: The maximum QoS at which to receive messages.
+    ///   - consumingConcurrently: Whether another task takes ``messages`` while this call waits.
     /// - Throws: ``MQTTError/invalidTopicFilter(_:)``, ``MQTTError/subscriptionRefused(filter:)`` when the broker
     ///   refuses it, ``MQTTError/clientClosed``, `CancellationError`, or a ``MosquittoError``.
-    public func subscribe(_ filter: String, qos: QoS = .atLeastOnce) async throws {
+    public func subscribe(_ filter: String, qos: QoS = .atLeastOnce, consumingConcurrently: Bool = false) async throws {
         guard !filter.isEmpty, mosquitto_sub_topic_check(filter) == 0 else {
             throw MQTTError.invalidTopicFilter(filter)
         }
@@ -41,12 +43,15 @@ extension MQTTClient {
                     let code = mosquitto_subscribe(handle.pointer, &mid, filter, qos.rawValue)
                     if code == 0 {
                         state.pendingSubscriptions[mid] = filter
-                        subscribesPending.store(state.pendingSubscriptions.count, ordering: .releasing)
                     } else if code != MosquittoError.noConnection.code {
                         state.subscriptions.removeAll { $0.filter == filter }
                         return MosquittoError(code: code)
                     }
                     state.subscribeWaiters[filter, default: []].append(.init(id: id, continuation: continuation))
+                    if !consumingConcurrently {
+                        state.exclusiveSubscribeWaiters.insert(id)
+                        publishExclusiveSubscribes(state)
+                    }
                     return nil
                 }
                 if let failure { continuation.resume(throwing: failure) }
@@ -58,6 +63,8 @@ extension MQTTClient {
                 else { return nil }
                 let waiter = waiters.remove(at: index)
                 state.subscribeWaiters[filter] = waiters.isEmpty ? nil : waiters
+                state.exclusiveSubscribeWaiters.remove(id)
+                publishExclusiveSubscribes(state)
                 return waiter.continuation
             }
             continuation?.resume(throwing: CancellationError())
@@ -77,7 +84,6 @@ extension MQTTClient {
             let code = mosquitto_subscribe(handle.pointer, &mid, subscription.filter, subscription.qos.rawValue)
             if code == 0 {
                 state.pendingSubscriptions[mid] = subscription.filter
-                subscribesPending.store(state.pendingSubscriptions.count, ordering: .releasing)
             } else {
                 logger.error(
                     "MQTT re-subscribe failed",
@@ -91,11 +97,13 @@ extension MQTTClient {
     func subscriptionAcknowledged(mid: Int32, grantedQoS: Int32) {
         let (filter, waiters): (String?, [ClientState.Waiter]) = state.withLock { state in
             guard let filter = state.pendingSubscriptions.removeValue(forKey: mid) else { return (nil, []) }
-            subscribesPending.store(state.pendingSubscriptions.count, ordering: .releasing)
             if grantedQoS >= 0x80 {
                 state.subscriptions.removeAll { $0.filter == filter }
             }
-            return (filter, state.subscribeWaiters.removeValue(forKey: filter) ?? [])
+            let waiters = state.subscribeWaiters.removeValue(forKey: filter) ?? []
+            state.exclusiveSubscribeWaiters.subtract(waiters.map(\.id))
+            publishExclusiveSubscribes(state)
+            return (filter, waiters)
         }
         guard let filter else { return }
         if grantedQoS >= 0x80 {
@@ -108,5 +116,11 @@ extension MQTTClient {
                 waiter.continuation.resume()
             }
         }
+    }
+
+    /// Suspends the inbound buffer's back-pressure while any `subscribe` caller waits without consuming, and resumes
+    /// it once none does (the caller holds `state`'s lock).
+    func publishExclusiveSubscribes(_ state: ClientState) {
+        inbound.setBackPressureSuspended(!state.exclusiveSubscribeWaiters.isEmpty)
     }
 }

@@ -67,9 +67,6 @@ public final class MQTTClient: Sendable {
     let connected = Atomic<Bool>(false)
     /// Messages received so far (only the network thread increments it).
     let receivedCount = Atomic<UInt64>(0)
-    /// SUBSCRIBEs sent and not yet acknowledged: `ClientState.pendingSubscriptions.count`, stored under `state`'s
-    /// lock whenever that changes, read by the network thread without the lock for every message.
-    let subscribesPending = Atomic<Int>(0)
 
     /// Whether the client currently has an accepted connection to the broker.
     public var isConnected: Bool {
@@ -328,6 +325,7 @@ public final class MQTTClient: Sendable {
             guard !state.closed else { return nil }
             state.closed = true
             let waiters = state.takeAllWaiters()
+            publishExclusiveSubscribes(state)
             state.firstConnect = .failed(.clientClosed)
             return waiters
         }

@@ -91,6 +91,76 @@ struct MQTTSessionTests {
         }
     }
 
+    /// Queues `count` QoS 0 messages numbered from 0 for a persistent session registered on `topic`, and returns a
+    /// configuration that reconnects to it with a buffer of `capacity`.
+    private func queueBacklog(
+        on broker: MosquittoBroker,
+        topic: String,
+        count: Int,
+        capacity: Int
+    ) async throws
+        -> MQTTConfiguration
+    {
+        var configuration = try persistentConfiguration(on: broker, named: "backlog")
+        let logger = makeTestLogger("backlog")
+        try await MQTTClient.withClient(configuration: configuration, logger: logger) {
+            try await $0.subscribe(topic, qos: .atMostOnce)
+        }
+        try await MQTTClient.withClient(configuration: MQTTConfiguration(url: broker.url), logger: logger) { publisher in
+            for index in 0..<count {
+                try await publisher.publish(topic: topic, payload: payload(index), qos: .atLeastOnce)
+            }
+            try await publisher.flush()
+        }
+        configuration.inboundCapacity = capacity
+        return configuration
+    }
+
+    /// Takes `count` messages in batches of up to 1,000; returns their payloads and the largest batch.
+    private func drain(_ client: MQTTClient, count: Int) async -> (payloads: [[UInt8]], largestBatch: Int) {
+        var iterator = client.messages.makeAsyncIterator()
+        var payloads: [[UInt8]] = []
+        var largestBatch = 0
+        while payloads.count < count, let batch = await iterator.nextBatch(maximum: 1_000) {
+            payloads += batch.map(\.payload)
+            largestBatch = max(largestBatch, batch.count)
+        }
+        return (payloads, largestBatch)
+    }
+
+    @Test("a backlog larger than the buffer, queued before a subscribe awaited without consuming, all arrives")
+    func backlogBeforeExclusiveSubscribe() async throws {
+        let broker = try await MosquittoBroker.start(extraConfig: "queue_qos0_messages true")
+        let topic = uniqueTopic("exclusive")
+        let configuration = try await queueBacklog(on: broker, topic: topic, count: 2_000, capacity: 8)
+
+        let (payloads, largestBatch) = try await MQTTClient.withClient(configuration: configuration, logger: makeTestLogger("exclusive")) {
+            client in
+            // The backlog arrives before the SUBACK: the buffer must take it all, or this call never returns.
+            try await client.subscribe(topic, qos: .atMostOnce)
+            return await drain(client, count: 2_000)
+        }
+        #expect(payloads == (0..<2_000).map(payload))
+        #expect(largestBatch > 8, "the backlog waited in the buffer beyond its capacity")
+    }
+
+    @Test("a subscribe awaited while another task consumes keeps back-pressure on the backlog")
+    func backlogWithConcurrentSubscribe() async throws {
+        let broker = try await MosquittoBroker.start(extraConfig: "queue_qos0_messages true")
+        let topic = uniqueTopic("concurrent")
+        let configuration = try await queueBacklog(on: broker, topic: topic, count: 2_000, capacity: 8)
+
+        let (payloads, largestBatch) = try await MQTTClient.withClient(configuration: configuration, logger: makeTestLogger("concurrent")) {
+            client in
+            async let subscribed: Void = client.subscribe(topic, qos: .atMostOnce, consumingConcurrently: true)
+            let drained = await drain(client, count: 2_000)
+            try await subscribed
+            return drained
+        }
+        #expect(payloads == (0..<2_000).map(payload))
+        #expect(largestBatch <= 8, "the buffer held more than its capacity")
+    }
+
     @Test(
         "drains 20,000 messages queued for a persistent session through nextBatch and reports the rates",
         arguments: [QoS.atMostOnce, .atLeastOnce]
