@@ -43,24 +43,33 @@ extension RuleEngine {
         }
     }
 
-    /// Every (rule, subject) an absence or daily-deadline rule watches.
+    /// Every (rule, subject) a daily-deadline rule watches, in a fixed order (sites, then residents, by id).
     func watchedKeys(of rule: Rule) -> [DedupKey] {
-        var keys: [DedupKey] = []
+        registry.sites.values.sorted(by: { $0.id < $1.id }).flatMap { site in
+            site.residents.keys.sorted().map { DedupKey(rule: rule.id, site: site.id, subject: .resident($0)) }
+        }
+    }
+
+    /// Every (rule, subject) an absence rule watches with the subject's limit, in a fixed order (sites, then
+    /// subjects, by id), reading each registry entry once.
+    func watchedAbsences(of rule: Rule, _ absence: Absence) -> [(key: DedupKey, limit: Duration)] {
+        var watched: [(key: DedupKey, limit: Duration)] = []
         for site in registry.sites.values.sorted(by: { $0.id < $1.id }) {
-            switch rule.trigger {
-            case .absence(let absence) where absence.watch == .devices:
-                for device in site.devices.keys.sorted() {
-                    keys.append(DedupKey(rule: rule.id, site: site.id, subject: .device(device)))
+            // Sorted as (id, limit) pairs: small to move, unlike whole registry entries.
+            let limits: [(id: String, limit: Duration)] =
+                absence.watch == .devices
+                ? site.devices.compactMap { id, device in
+                    Self.watchedLimit(absence, subject: .device(id), device: device, resident: nil).map { (id, $0) }
                 }
-            case .absence, .dailyDeadline:
-                for resident in site.residents.keys.sorted() {
-                    keys.append(DedupKey(rule: rule.id, site: site.id, subject: .resident(resident)))
+                : site.residents.compactMap { id, resident in
+                    Self.watchedLimit(absence, subject: .resident(id), device: nil, resident: resident).map { (id, $0) }
                 }
-            default:
-                break
+            for (id, limit) in limits.sorted(by: { $0.id < $1.id }) {
+                let subject: Subject = absence.watch == .devices ? .device(id) : .resident(id)
+                watched.append((DedupKey(rule: rule.id, site: site.id, subject: subject), limit))
             }
         }
-        return keys
+        return watched
     }
 
     /// The first time the engine learns: absence rules start counting silence, daily deadlines are set.
@@ -74,31 +83,48 @@ extension RuleEngine {
     /// Schedules the absence and daily-deadline timers of every watched subject from its state.
     mutating func scheduleWatches() {
         guard let epoch else { return }
-        for rule in rules.rules {
-            switch rule.trigger {
-            case .absence(let absence):
-                for key in watchedKeys(of: rule) {
-                    guard let limit = watchedLimit(absence, subject: key.subject, site: key.site) else { continue }
-                    // A subject never heard from is silent since watching began (persisted, so a restart
-                    // keeps counting from then); one added by a reload, since the reload.
-                    var state = states[key] ?? SubjectState()
-                    if state.lastSeen == nil {
-                        state.lastSeen = max(epoch, now)
-                        dirty.insert(key)
-                    }
-                    if !state.silenceReported, !state.absenceArmed, let lastSeen = state.lastSeen {
-                        armAbsence(key, state: &state, at: lastSeen + limit)
-                    }
-                    states[key] = state
-                }
-            case .dailyDeadline:
+        let since = max(epoch, now)
+        let absences = rules.rules.map { rule -> [(key: DedupKey, limit: Duration)] in
+            guard case .absence(let absence) = rule.trigger else { return [] }
+            return watchedAbsences(of: rule, absence)
+        }
+        // A fresh engine stores a state for every watched subject: size the tables once instead of growing them.
+        if states.isEmpty {
+            let watchedCount = absences.reduce(0) { $0 + $1.count }
+            states.reserveCapacity(watchedCount)
+            dirty.reserveCapacity(watchedCount)
+        }
+        for (rule, watched) in zip(rules.rules, absences) {
+            for (key, limit) in watched {
+                let (changed, due) = Self.startWatching(&states[key, default: SubjectState()], since: since, limit: limit)
+                if changed { dirty.insert(key) }
+                if let due { timers.schedule(.absence(key), at: due) }
+            }
+            if case .dailyDeadline = rule.trigger {
                 // Residents share a few deadline times: work out each local day once, not once per resident.
                 var days: [DailyDeadlineKey: (start: EventTime, deadline: EventTime)] = [:]
-                for key in watchedKeys(of: rule) { scheduleDaily(key, after: max(epoch, now), firstDay: true, days: &days) }
-            default:
-                break
+                for key in watchedKeys(of: rule) { scheduleDaily(key, after: since, firstDay: true, days: &days) }
             }
         }
+    }
+
+    /// Starts watching one subject's silence, in place: a subject never heard from is silent since `since` (the
+    /// start of watching, persisted so that a restart keeps counting from then; for one added by a reload, the
+    /// reload). Returns whether the state changed (and must be stored) and when to arm its absence timer, if it
+    /// must be armed (it is then marked armed).
+    private static func startWatching(
+        _ state: inout SubjectState,
+        since: EventTime,
+        limit: Duration
+    ) -> (changed: Bool, arm: EventTime?) {
+        var changed = false
+        if state.lastSeen == nil {
+            state.lastSeen = since
+            changed = true
+        }
+        guard !state.silenceReported, !state.absenceArmed, let lastSeen = state.lastSeen else { return (changed, nil) }
+        state.absenceArmed = true
+        return (changed, lastSeen + limit)
     }
 
     /// Sets the subject's next daily deadline; on the first day, the one of the day containing `time` if it
