@@ -19,7 +19,8 @@ extension MQTTClient {
     func runNetworkLoop() {
         let mosq = handle.pointer
         while !stopRequested.load(ordering: .acquiring) {
-            let code = mosquitto_loop(mosq, 1_000, 1)
+            var code = mosquitto_loop(mosq, 1_000, 1)
+            if code == 0 { code = readBackToBack(mosq) }
             if code == 0 { continue }
             let systemError = errno
             if stopRequested.load(ordering: .acquiring) { break }
@@ -28,6 +29,28 @@ extension MQTTClient {
             }
             reconnectWithBackOff()
         }
+    }
+
+    /// Most packets read in a row by ``readBackToBack(_:)`` before the loop goes back to `mosquitto_loop` (which
+    /// also keeps the connection alive and reads the wake-up pipe).
+    static let backToBackPackets = 64
+
+    /// Reads further packets while messages keep arriving, without a `select` before each one: `mosquitto_loop`
+    /// reads one packet per call (a subscriber's queue lengths, which size its reads, are zero), so under load
+    /// half of the network thread's system calls were `select`s. Stops at the first read that brings no message
+    /// (nothing left to read, or another kind of packet). Queued packets (QoS 1 acknowledgements) are written
+    /// first, so the broker's in-flight window keeps moving. Returns libmosquitto's result code.
+    private func readBackToBack(_ mosq: OpaquePointer) -> Int32 {
+        for _ in 0..<Self.backToBackPackets {
+            if mosquitto_want_write(mosq) {
+                let code = mosquitto_loop_write(mosq, 1)
+                if code != 0 { return code }
+            }
+            let before = receivedCount.load(ordering: .relaxed)
+            let code = mosquitto_loop_read(mosq, 1)
+            if code != 0 || receivedCount.load(ordering: .relaxed) == before { return code }
+        }
+        return 0
     }
 
     /// Waits the back-off delay, then reconnects (blocking, on the network thread) until it succeeds or shutdown.
