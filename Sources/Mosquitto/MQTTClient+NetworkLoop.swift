@@ -39,10 +39,14 @@ extension MQTTClient {
     /// reads one packet per call (a subscriber's queue lengths, which size its reads, are zero), so under load
     /// half of the network thread's system calls were `select`s. Stops at the first read that brings no message
     /// (nothing left to read, or another kind of packet). Queued packets (QoS 1 acknowledgements) are written
-    /// first, so the broker's in-flight window keeps moving. Returns libmosquitto's result code.
+    /// before each read, so the broker's in-flight window keeps moving; the socket is corked meanwhile, so the
+    /// burst's acknowledgements leave in a few TCP segments instead of one each. Returns libmosquitto's result code.
     private func readBackToBack(_ mosq: OpaquePointer) -> Int32 {
+        var cork = SocketCork(socket: mosquitto_socket(mosq))
+        defer { cork.release() }
         for _ in 0..<Self.backToBackPackets {
             if mosquitto_want_write(mosq) {
+                cork.engage()
                 let code = mosquitto_loop_write(mosq, 1)
                 if code != 0 { return code }
             }
@@ -75,5 +79,32 @@ extension MQTTClient {
                 ? String(cString: strerror(errno)) : MosquittoError(code: code).description
             logger.debug("MQTT reconnect attempt failed", metadata: ["mqtt.reason": "\(reason)"])
         }
+    }
+}
+
+/// `TCP_CORK` on the client's socket for the length of a burst of writes: engaged at the first, released (which
+/// sends what it held) at the end.
+private struct SocketCork {
+    let socket: Int32
+    private var engaged = false
+
+    init(socket: Int32) {
+        self.socket = socket
+    }
+
+    mutating func engage() {
+        guard !engaged, socket >= 0 else { return }
+        engaged = set(1)
+    }
+
+    mutating func release() {
+        guard engaged else { return }
+        _ = set(0)
+        engaged = false
+    }
+
+    private func set(_ value: Int32) -> Bool {
+        var value = value
+        return setsockopt(socket, Int32(IPPROTO_TCP), TCP_CORK, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
     }
 }
