@@ -47,6 +47,11 @@ let package = Package(
             pkgConfig: "libmosquitto",
             providers: [.apt(["libmosquitto-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "Mosquitto",
             dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")],
@@ -75,7 +80,7 @@ let package = Package(
         .target(
             name: "LinliDaemon",
             dependencies: [
-                "LinliCore", "Mosquitto", "TicketStore", "TicketAPI",
+                "LinliCore", "Mosquitto", "TicketStore", "TicketAPI", "CZlib",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
