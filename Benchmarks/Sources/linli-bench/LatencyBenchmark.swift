@@ -35,6 +35,8 @@ struct LatencyBenchmark {
         struct State {
             var sent: [UInt64]
             var histogram = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+            /// How long each store transaction took (µs), every batch of the pass.
+            var commits = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
             var recorded = 0
         }
 
@@ -50,9 +52,11 @@ struct LatencyBenchmark {
         }
 
         /// The commit callback: every ticket opened or added to by a latency event is done.
-        func committed(_ output: ProcessorOutput) {
+        func committed(_ output: ProcessorOutput, transaction: Duration) {
             let now = Machine.nanoseconds()
             state.withLock { state in
+                let (seconds, attoseconds) = transaction.components
+                _ = state.commits.record(UInt64(max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)))
                 for update in output.updates {
                     guard let id = update.ticket.evidence.last, id.hasPrefix("l"), let index = Int(id.dropFirst()),
                         index < state.sent.count, state.sent[index] > 0
@@ -81,10 +85,12 @@ struct LatencyBenchmark {
         func reset() {
             state.withLock { state in
                 state.histogram.reset()
+                state.commits.reset()
                 state.recorded = 0
             }
         }
         var histogram: Histogram<UInt64> { state.withLock { $0.histogram } }
+        var commits: Histogram<UInt64> { state.withLock { $0.commits } }
     }
 
     func run() async throws -> [Figure] {
@@ -117,7 +123,7 @@ struct LatencyBenchmark {
             status: daemon.status,
             logger: logger,
             makeSession: { try await daemon.makeSession() },
-            onCommit: { output, _ in recorder.committed(output) }
+            onCommit: { output, duration in recorder.committed(output, transaction: duration) }
         )
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -198,6 +204,7 @@ struct LatencyBenchmark {
     /// The figures of one pass.
     private static func figures(_ pass: Pass, recorder: Recorder, events: Int, rate: Double, seconds: Double) -> [Figure] {
         let histogram = recorder.histogram
+        let commits = recorder.commits
         let prefix = pass == .community ? "latency" : "latency.storm"
         let what =
             pass == .community
@@ -212,6 +219,14 @@ struct LatencyBenchmark {
             Figure(name: prefix + ".p99_ms", value: milliseconds(histogram.valueAtPercentile(99)), unit: "ms", detail: "target <= 5"),
             Figure(name: prefix + ".p999_ms", value: milliseconds(histogram.valueAtPercentile(99.9)), unit: "ms", detail: ""),
             Figure(name: prefix + ".max_ms", value: milliseconds(histogram.max), unit: "ms", detail: ""),
+            Figure(
+                name: prefix + ".commit_p50_ms",
+                value: milliseconds(commits.valueAtPercentile(50)),
+                unit: "ms",
+                detail: "one store transaction (a batch, synced), \(Figure.grouped(Int(commits.totalCount))) of them"
+            ),
+            Figure(name: prefix + ".commit_p99_ms", value: milliseconds(commits.valueAtPercentile(99)), unit: "ms", detail: ""),
+            Figure(name: prefix + ".commit_max_ms", value: milliseconds(commits.max), unit: "ms", detail: ""),
         ]
     }
 
