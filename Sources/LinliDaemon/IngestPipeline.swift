@@ -118,9 +118,10 @@ public final class IngestPipeline: Service {
             let ticks = AsyncTimerSequence(interval: configuration.tickInterval, clock: .continuous)
                 .cancelOnGracefulShutdown()
             let reloads = await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown()
+            // Messages go through one merge only (each level is a task hop); the rare inputs share the inner one.
             let inputs = merge(
-                merge(batches.map { Input.messages($0) }, subscribed),
-                ticks.map { _ in Input.tick },
+                batches.map { Input.messages($0) },
+                merge(subscribed, ticks.map { _ in Input.tick }),
                 reloads.map { _ in Input.reload }
             )
             try await withGracefulShutdownHandler {
