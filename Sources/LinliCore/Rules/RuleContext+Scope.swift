@@ -13,7 +13,7 @@ extension RuleContext {
         var scope = ExpressionScope<RuleContext>()
         scope.define("type", string: { $0.event.type.rawValue })
         scope.define("site", string: { $0.event.site })
-        scope.define("site.name", string: { $0.site?.name })
+        scope.define("site.name", string: { $0.siteName })
         scope.define("time", string: { $0.event.time.description })
         scope.define("event.id", string: { $0.event.id })
         scope.define("device.id", string: { $0.event.device })

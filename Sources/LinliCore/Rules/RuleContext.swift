@@ -6,8 +6,9 @@
 public struct RuleContext: Sendable {
     /// The event being evaluated.
     public var event: Event
-    /// The event's site, when registered.
-    public var site: Site?
+    /// The event's site's name, when the site is registered (rules read nothing else of the site, so the
+    /// context does not copy it).
+    public var siteName: String?
     /// The event's device, when registered.
     public var device: Device?
     /// The resident the event is about (from `data.resident`, or the device's resident), when registered.
@@ -18,12 +19,11 @@ public struct RuleContext: Sendable {
     /// Builds the context of `event` from the registry.
     public init(event: Event, registry: SiteRegistry) {
         self.event = event
-        let site = registry[site: event.site]
-        self.site = site
-        let device = site?.devices[event.device]
+        siteName = registry.sites[event.site]?.name
+        let device = registry.sites[event.site]?.devices[event.device]
         self.device = device
         let residentID = event.data.resident ?? device?.resident
         self.residentID = residentID
-        self.resident = residentID.flatMap { site?.residents[$0] }
+        self.resident = residentID.flatMap { registry.sites[event.site]?.residents[$0] }
     }
 }
