@@ -54,6 +54,39 @@ struct EngineStateTests {
         #expect(offline.contains { $0.ticket.subject == .device("ZJ-G01") && $0.entry.at == F.t0 + .seconds(35 * 60) })
     }
 
+    @Test(
+        "a subject never heard from is silent since the first start across a restart, without a state row of its own; one added while stopped, since the restart"
+    )
+    func neverHeardSubjectsAcrossRestart() throws {
+        var engine = try F.engine(rules: ["device-offline"])
+        _ = engine.process(F.event(.binFill, device: "ZJ-B03-K", at: .seconds(5), data: EventData(fillPct: 30)))
+        var blobs = engine.takeStateChanges()
+        // One state row, the bin's: the silent gate and care device are in the roster.
+        #expect(blobs.keys.filter { $0.hasPrefix("engine.s/") } == ["engine.s/device-offline/zijing/device:ZJ-B03-K"])
+        #expect(blobs["engine.roster"] != nil)
+        _ = engine.process(F.event(.binFill, device: "ZJ-B03-K", at: .seconds(20 * 60), data: EventData(fillPct: 40)))
+        blobs.merge(engine.takeStateChanges()) { _, new in new }
+        #expect(blobs["engine.roster"] != nil, "the roster is written once and kept")
+
+        var registry = F.registry
+        registry.sites["zijing"]?.devices["ZJ-G09"] = Device(id: "ZJ-G09", kind: .gate, location: "New gate")
+        var restarted = RuleEngine(
+            rules: engine.rules,
+            registry: registry,
+            nextTicketNumber: engine.nextTicketNumber,
+            unresolved: Array(engine.unresolved.values),
+            state: blobs
+        )
+        let rows = restarted.takeStateChanges().keys.filter { $0.hasPrefix("engine.s/") }
+        #expect(rows == ["engine.s/device-offline/zijing/device:ZJ-G09"], "only the new gate needs a row of its own")
+        let offline = restarted.advance(to: F.t0 + .seconds(60 * 60)).filter { $0.action == .opened }
+        let gates = offline.filter { $0.ticket.subject != .device("ZJ-B03-K") && $0.ticket.subject != .device("ZJ-C-0012") }
+        // The gate's 30-minute limit: from the first event (5 s) for the rostered gate, from the clock at the
+        // restart (20 min) for the new one.
+        #expect(gates.map(\.ticket.subject) == [.device("ZJ-G01"), .device("ZJ-G09")])
+        #expect(gates.map(\.entry.at) == [F.t0 + .seconds(5 + 30 * 60), F.t0 + .seconds(50 * 60)])
+    }
+
     @Test("an unacknowledged ticket's escalation due while the daemon was down fires once, late")
     func escalationAfterRestart() throws {
         let rules = ["care-sos"]

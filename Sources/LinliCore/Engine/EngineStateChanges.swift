@@ -9,20 +9,23 @@ public struct EngineStateChanges: Sendable {
     let clock: [UInt8]?
     /// The changed subjects and their states.
     let subjects: [(key: DedupKey, state: SubjectState?)]
+    /// The encoded ``WatchRoster``, once, after the first start of watching.
+    let roster: [UInt8]?
 
     /// Whether nothing changed.
-    public var isEmpty: Bool { clock == nil && subjects.isEmpty }
+    public var isEmpty: Bool { clock == nil && subjects.isEmpty && roster == nil }
 
     /// How many blobs ``encoded()`` gives.
-    public var count: Int { subjects.count + (clock == nil ? 0 : 1) }
+    public var count: Int { subjects.count + (clock == nil ? 0 : 1) + (roster == nil ? 0 : 1) }
 
-    /// The blobs to upsert in the same transaction as the tickets: `engine.clock` and one
+    /// The blobs to upsert in the same transaction as the tickets: `engine.clock`, one
     /// `engine.s/{rule}/{site}/{subject}` per changed subject (an empty blob for a subject that no longer
-    /// needs state).
+    /// needs state), and `engine.roster` once.
     public func encoded() -> [String: [UInt8]] {
         var blobs: [String: [UInt8]] = [:]
         blobs.reserveCapacity(count)
         if let clock { blobs[RuleEngine.clockKey] = clock }
+        if let roster { blobs[RuleEngine.rosterKey] = roster }
         for (key, state) in subjects {
             blobs[RuleEngine.blobName(key)] = state.map(RuleEngine.encode) ?? []
         }

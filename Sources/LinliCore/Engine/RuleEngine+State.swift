@@ -2,23 +2,26 @@ extension RuleEngine {
     /// The key prefix of the engine's blobs in the store's engine-state table.
     public static let stateKeyPrefix = "engine."
     static let clockKey = "engine.clock"
+    /// The ``WatchRoster`` of the first start of watching.
+    static let rosterKey = "engine.roster"
     private static let subjectPrefix = "engine.s/"
 
     /// What changed since the last call, as blobs to upsert in the same transaction as the tickets:
-    /// `engine.clock` and one `engine.s/{rule}/{site}/{subject}` per changed subject (an empty blob for a
-    /// subject that no longer needs state).
+    /// `engine.clock`, one `engine.s/{rule}/{site}/{subject}` per changed subject (an empty blob for a
+    /// subject that no longer needs state), and `engine.roster` after the first start of watching.
     public mutating func takeStateChanges() -> [String: [UInt8]] {
         takeUnencodedStateChanges().encoded()
     }
 
     /// What changed since the last call (or ``takeStateChanges()``), to be encoded later, elsewhere.
     public mutating func takeUnencodedStateChanges() -> EngineStateChanges {
-        let clock = clockDirty || !dirty.isEmpty ? encodeClock() : nil
+        let clock = clockDirty || !dirty.isEmpty || rosterToStore != nil ? encodeClock() : nil
         clockDirty = false
         let subjects = dirty.map { key in (key: key, state: states[key]) }
-        // Keep the table of an everyday batch; let go of a large one (the first watch marks every subject).
+        // Keep the table of an everyday batch; let go of a large one (a reload may mark many subjects).
         dirty.removeAll(keepingCapacity: dirty.capacity <= 1 << 14)
-        return EngineStateChanges(clock: clock, subjects: subjects)
+        defer { rosterToStore = nil }
+        return EngineStateChanges(clock: clock, subjects: subjects, roster: rosterToStore?.encoded())
     }
 
     /// Every blob of the current state (for a reload, or a snapshot).
@@ -37,6 +40,7 @@ extension RuleEngine {
             now = clock["now"]?.number.map { EventTime(milliseconds: Int64($0)) } ?? now
             epoch = clock["epoch"]?.number.map { EventTime(milliseconds: Int64($0)) }
         }
+        roster = blobs[Self.rosterKey].flatMap(WatchRoster.init(decoding:))
         for (name, blob) in blobs where name.hasPrefix(Self.subjectPrefix) && !blob.isEmpty {
             guard let key = Self.dedupKey(String(name.dropFirst(Self.subjectPrefix.count))), rules[key.rule] != nil,
                 let state = try? Self.decode(blob)

@@ -77,27 +77,35 @@ extension RuleEngine {
         epoch = time
         now = max(now, time)
         clockDirty = true
-        scheduleWatches()
+        scheduleWatches(firstStart: true)
     }
 
     /// Schedules the absence and daily-deadline timers of every watched subject from its state.
-    mutating func scheduleWatches() {
+    ///
+    /// A watched subject never heard from is silent since a start of its own, persisted so that a restart keeps
+    /// counting from then: at the first start of watching, the start, in the ``WatchRoster`` (one blob for all);
+    /// after a restart, the roster's start if the roster holds it; otherwise (added by a reload, or to the
+    /// registry while the daemon was stopped) now, in a state row of its own.
+    /// - Parameter firstStart: the engine has just learnt the time for the first time.
+    mutating func scheduleWatches(firstStart: Bool = false) {
         guard let epoch else { return }
         let since = max(epoch, now)
         let absences = rules.rules.map { rule -> [(key: DedupKey, limit: Duration)] in
             guard case .absence(let absence) = rule.trigger else { return [] }
             return watchedAbsences(of: rule, absence)
         }
-        // A fresh engine stores a state for every watched subject: size the tables once instead of growing them.
-        if states.isEmpty {
-            let watchedCount = absences.reduce(0) { $0 + $1.count }
-            states.reserveCapacity(watchedCount)
-            dirty.reserveCapacity(watchedCount)
-        }
+        // A fresh engine stores a state for every watched subject: size the table once instead of growing it.
+        if states.isEmpty { states.reserveCapacity(absences.reduce(0) { $0 + $1.count }) }
+        let restoredRoster = roster
+        roster = nil
+        var rostered: [UInt64] = []
         for (rule, watched) in zip(rules.rules, absences) {
             for (key, limit) in watched {
-                let (changed, due) = Self.startWatching(&states[key, default: SubjectState()], since: since, limit: limit)
-                if changed { dirty.insert(key) }
+                let start = firstStart ? since : restoredRoster.flatMap { $0.contains(key) ? $0.since : nil }
+                let (changed, due) = Self.startWatching(&states[key, default: SubjectState()], since: start ?? since, limit: limit)
+                if changed {
+                    if firstStart { rostered.append(WatchRoster.hash(key)) } else if start == nil { dirty.insert(key) }
+                }
                 if let due { timers.schedule(.absence(key), at: due) }
             }
             if case .dailyDeadline = rule.trigger {
@@ -106,6 +114,7 @@ extension RuleEngine {
                 for key in watchedKeys(of: rule) { scheduleDaily(key, after: since, firstDay: true, days: &days) }
             }
         }
+        if firstStart { rosterToStore = WatchRoster(since: since, hashes: rostered) }
     }
 
     /// Starts watching one subject's silence, in place: a subject never heard from is silent since `since` (the

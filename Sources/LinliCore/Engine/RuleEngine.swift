@@ -41,6 +41,10 @@ public struct RuleEngine: Sendable {
     /// Keys whose state changed since ``takeStateChanges()``.
     var dirty: Set<DedupKey> = []
     var clockDirty = false
+    /// The roster restored with the state, until the restore's start of watching has read it.
+    var roster: WatchRoster?
+    /// The roster made by the start of watching, until ``takeStateChanges()`` takes it.
+    var rosterToStore: WatchRoster?
     let lookup: RegistryLookup
 
     /// Creates an engine, optionally restoring it.
@@ -131,6 +135,7 @@ public struct RuleEngine: Sendable {
 
     /// Replaces the rules and registry (a reload), keeping every ticket and the state of rules that remain.
     public mutating func reload(rules: RuleSet, registry: SiteRegistry) {
+        let unstoredRoster = rosterToStore
         self = RuleEngine(
             rules: rules,
             registry: registry,
@@ -138,6 +143,7 @@ public struct RuleEngine: Sendable {
             unresolved: Array(unresolved.values),
             state: encodeAllState()
         )
+        rosterToStore = unstoredRoster
     }
 
     /// The earliest pending timer, so a live shell knows when to call ``advance(to:late:)`` next.
