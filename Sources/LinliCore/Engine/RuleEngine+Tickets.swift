@@ -39,6 +39,7 @@ extension RuleEngine {
         context: inout RuleContext
     ) -> Ticket {
         let number = nextTicketNumber
+        let device = context.device
         nextTicketNumber += 1
         var ticket = Ticket(
             id: TicketID.make(number),
@@ -51,9 +52,9 @@ extension RuleEngine {
             team: rule.team,
             status: .open,
             subject: key.subject,
-            location: context.device?.location ?? "",
-            lat: context.device?.lat,
-            long: context.device?.long,
+            location: device?.location ?? "",
+            lat: device?.lat,
+            long: device?.long,
             openedAt: time,
             updatedAt: time,
             ackDueAt: rule.ackWithin.map { time + $0 },

@@ -22,21 +22,27 @@ extension RuleEngine {
     /// The limit of an absence rule for a subject, or `nil` when the rule does not watch it.
     func watchedLimit(_ absence: Absence, subject: Subject, site: String) -> Duration? {
         switch subject {
-        case .device(let id): Self.watchedLimit(absence, subject: subject, device: registry.device(id, at: site), resident: nil)
-        case .resident(let id): Self.watchedLimit(absence, subject: subject, device: nil, resident: registry.resident(id, at: site))
+        case .device(let id): Self.watchedLimit(absence, subject: subject, deviceKind: registry.device(id, at: site)?.kind, resident: nil)
+        case .resident(let id): Self.watchedLimit(absence, subject: subject, deviceKind: nil, resident: registry.resident(id, at: site))
         }
     }
 
     /// ``watchedLimit(_:subject:site:)`` for the subject of the event in `context` (its key's subject), reading
     /// the context's registry look-ups in place.
     func watchedLimit(_ absence: Absence, subject: Subject, context: inout RuleContext) -> Duration? {
-        Self.watchedLimit(absence, subject: subject, device: context.device, resident: context.resident)
+        Self.watchedLimit(
+            absence,
+            subject: subject,
+            deviceKind: context.isDeviceRegistered ? context.event.kind : nil,
+            resident: context.resident
+        )
     }
 
-    /// The limit for a subject given its registry entry (`device` for a device, `resident` for a resident).
-    private static func watchedLimit(_ absence: Absence, subject: Subject, device: Device?, resident: Resident?) -> Duration? {
+    /// The limit for a subject given its registry entry (a registered device's kind for a device, `resident` for
+    /// a resident).
+    private static func watchedLimit(_ absence: Absence, subject: Subject, deviceKind: DeviceKind?, resident: Resident?) -> Duration? {
         switch (absence.watch, subject) {
-        case (.devices, .device): device.flatMap { absence.limit(for: $0.kind) }
+        case (.devices, .device): deviceKind.flatMap { absence.limit(for: $0) }
         case (.residents, .resident): resident != nil ? absence.limit(for: nil) : nil
         case (.residentsLivingAlone, .resident): resident?.livingAlone == true ? absence.limit(for: nil) : nil
         default: nil
@@ -59,10 +65,10 @@ extension RuleEngine {
             let limits: [(id: String, limit: Duration)] =
                 absence.watch == .devices
                 ? site.devices.compactMap { id, device in
-                    Self.watchedLimit(absence, subject: .device(id), device: device, resident: nil).map { (id, $0) }
+                    Self.watchedLimit(absence, subject: .device(id), deviceKind: device.kind, resident: nil).map { (id, $0) }
                 }
                 : site.residents.compactMap { id, resident in
-                    Self.watchedLimit(absence, subject: .resident(id), device: nil, resident: resident).map { (id, $0) }
+                    Self.watchedLimit(absence, subject: .resident(id), deviceKind: nil, resident: resident).map { (id, $0) }
                 }
             for (id, limit) in limits.sorted(by: { $0.id < $1.id }) {
                 let subject: Subject = absence.watch == .devices ? .device(id) : .resident(id)

@@ -9,21 +9,30 @@ public struct RuleContext: Sendable {
     /// The event's site's name, when the site is registered (rules read nothing else of the site, so the
     /// context does not copy it).
     public var siteName: String?
-    /// The event's device, when registered.
-    public var device: Device?
     /// The resident the event is about (from `data.resident`, or the device's resident), when registered.
     public var resident: Resident?
     /// The resident id the event is about, registered or not.
     public var residentID: String?
+    /// The site's device table and the event's device's place in it: most events never read their device's
+    /// registry entry (only templates and a few conditions do), so it is not copied until one does.
+    private let devices: [String: Device]
+    private let deviceEntry: Dictionary<String, Device>.Index?
 
     /// Builds the context of `event` from the registry.
     public init(event: Event, registry: SiteRegistry) {
         self.event = event
-        siteName = registry.sites[event.site]?.name
-        let device = registry.sites[event.site]?.devices[event.device]
-        self.device = device
-        let residentID = event.data.resident ?? device?.resident
+        let site = registry.sites.index(forKey: event.site)
+        siteName = site.map { registry.sites.values[$0].name }
+        devices = site.map { registry.sites.values[$0].devices } ?? [:]
+        deviceEntry = devices.index(forKey: event.device)
+        let residentID = event.data.resident ?? deviceEntry.flatMap { devices.values[$0].resident }
         self.residentID = residentID
-        self.resident = residentID.flatMap { registry.sites[event.site]?.residents[$0] }
+        resident = residentID.flatMap { id in site.flatMap { registry.sites.values[$0].residents[id] } }
     }
+
+    /// The event's device, when registered.
+    public var device: Device? { deviceEntry.map { devices.values[$0] } }
+
+    /// Whether the event's device is registered (its kind is then the event's: decoding checked it).
+    public var isDeviceRegistered: Bool { deviceEntry != nil }
 }

@@ -126,7 +126,7 @@ public struct Condition<Context>: Sendable, CustomStringConvertible {
     /// Same result as ``evaluate(_:)-(Context)``; `inout` only passes the context by address, it is never
     /// modified. Build one context per event and evaluate every rule against it:
     /// ```swift
-    /// var context = RuleContext(event: event, device: device)
+    /// var context = RuleContext(event: event, registry: registry)
     /// for rule in rules where rule.condition.evaluate(&context) { … }
     /// ```
     public func evaluate(_ context: inout Context) -> Bool {
