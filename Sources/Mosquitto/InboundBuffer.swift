@@ -7,8 +7,8 @@ import Synchronization
 /// When the buffer holds `capacity` messages, ``push(_:)`` blocks the network thread until the consumer takes
 /// some: the client stops reading its socket and TCP back-pressure reaches the broker. Nothing is ever dropped
 /// (a QoS 1 message is already acknowledged when it gets here). While back-pressure is suspended (a caller awaits
-/// something the network thread must read before it consumes again) the buffer grows instead. The consumer takes everything buffered, up to
-/// a maximum, in one lock round trip, which amortises the hand-off cost under load.
+/// something the network thread must read before it consumes again) the buffer grows instead. The consumer takes
+/// everything buffered, up to a maximum, in one lock round trip, which amortises the hand-off cost under load.
 ///
 /// `Sendable` through `Mutex`: the network thread calls ``push(_:)``; any task may call the consumer side, one at
 /// a time; the shutdown path calls ``releaseProducer()`` and ``finish()``.
