@@ -4,8 +4,8 @@
 /// At the start of watching every watched subject that was never heard from is silent since then. Writing that
 /// as a state row per subject cost a first commit of 100,000 rows (and the pipeline's wait for it) on a fresh
 /// store. The roster says it once: the start time and a sorted list of 64-bit hashes of the subjects' keys. A
-/// restored engine gives a subject without a state row the roster's start if the roster holds it, and the time
-/// of the restart otherwise (a subject added to the registry while the daemon was stopped).
+/// restored engine gives a subject without a state row the roster's start if the roster holds it, and its restored
+/// clock otherwise (a subject added to the registry while the daemon was stopped).
 ///
 /// The hash is FNV-1a over `rule/site/kind:id`, stable across processes; two keys sharing one has a chance of
 /// about n² / 2⁶⁵ (3 · 10⁻¹⁰ for 110,000 subjects), and would only make a new subject count from the start.
