@@ -107,10 +107,14 @@ extension RuleEngine {
         var rostered: [UInt64] = []
         for (rule, watched) in zip(rules.rules, absences) {
             for (key, limit) in watched {
-                let start = firstStart ? since : restoredRoster.flatMap { $0.contains(key) ? $0.since : nil }
-                let (changed, due) = Self.startWatching(&states[key, default: SubjectState()], since: start ?? since, limit: limit)
+                // The roster is searched only for a subject never heard from.
+                var rosteredStart: EventTime?
+                let (changed, due) = Self.startWatching(&states[key, default: SubjectState()], limit: limit) {
+                    rosteredStart = firstStart ? nil : restoredRoster?.start(of: key)
+                    return rosteredStart ?? since
+                }
                 if changed {
-                    if firstStart { rostered.append(WatchRoster.hash(key)) } else if start == nil { dirty.insert(key) }
+                    if firstStart { rostered.append(WatchRoster.hash(key)) } else if rosteredStart == nil { dirty.insert(key) }
                 }
                 if let due { timers.schedule(.absence(key), at: due) }
             }
@@ -123,18 +127,17 @@ extension RuleEngine {
         if firstStart { rosterToStore = WatchRoster(since: since, hashes: rostered) }
     }
 
-    /// Starts watching one subject's silence, in place: a subject never heard from is silent since `since` (the
-    /// start of watching, persisted so that a restart keeps counting from then; for one added by a reload, the
-    /// reload). Returns whether the state changed (and must be stored) and when to arm its absence timer, if it
-    /// must be armed (it is then marked armed).
+    /// Starts watching one subject's silence, in place: a subject never heard from is silent since `since()`
+    /// (asked only for such a subject). Returns whether the state changed (and must be stored) and when to arm its
+    /// absence timer, if it must be armed (it is then marked armed).
     private static func startWatching(
         _ state: inout SubjectState,
-        since: EventTime,
-        limit: Duration
+        limit: Duration,
+        since: () -> EventTime
     ) -> (changed: Bool, arm: EventTime?) {
         var changed = false
         if state.lastSeen == nil {
-            state.lastSeen = since
+            state.lastSeen = since()
             changed = true
         }
         guard !state.silenceReported, !state.absenceArmed, let lastSeen = state.lastSeen else { return (changed, nil) }

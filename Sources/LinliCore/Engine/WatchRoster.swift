@@ -41,8 +41,8 @@ struct WatchRoster: Sendable, Equatable {
         return bytes
     }
 
-    /// Whether the roster holds `key`.
-    func contains(_ key: DedupKey) -> Bool {
+    /// When the roster's subject `key` started being watched: ``since`` if the roster holds it, else `nil`.
+    func start(of key: DedupKey) -> EventTime? {
         let hash = Self.hash(key)
         var low = 0
         var high = hashes.count
@@ -50,7 +50,7 @@ struct WatchRoster: Sendable, Equatable {
             let middle = (low + high) / 2
             if hashes[middle] < hash { low = middle + 1 } else { high = middle }
         }
-        return low < hashes.count && hashes[low] == hash
+        return low < hashes.count && hashes[low] == hash ? since : nil
     }
 
     /// FNV-1a (64-bit) of `rule/site/kind:id`.
