@@ -93,7 +93,7 @@ public final class DaemonMetrics: Sendable {
             ingestLag.recordNanoseconds(max(0, now.milliseconds - seen.time.milliseconds) * 1_000_000)
         }
         if !output.isEmpty {
-            storeWrite.recordNanoseconds(Self.nanoseconds(writeDuration))
+            storeWrite.recordNanoseconds(writeDuration.nanoseconds)
         }
     }
 
@@ -167,10 +167,5 @@ public final class DaemonMetrics: Sendable {
             metrics[key] = .gauge(gauge)
             return gauge
         }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -55,8 +55,7 @@ struct LatencyBenchmark {
         func committed(_ output: ProcessorOutput, transaction: Duration) {
             let now = Machine.nanoseconds()
             state.withLock { state in
-                let (seconds, attoseconds) = transaction.components
-                _ = state.commits.record(UInt64(max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)))
+                _ = state.commits.record(UInt64(max(0, transaction.nanoseconds / 1000)))
                 for update in output.updates {
                     guard let id = update.ticket.evidence.last, id.hasPrefix("l"), let index = Int(id.dropFirst()),
                         index < state.sent.count, state.sent[index] > 0

@@ -1,3 +1,5 @@
+import LinliCore
+
 /// What a `linli-sim load` run achieved.
 struct LoadReport {
     /// Messages published.

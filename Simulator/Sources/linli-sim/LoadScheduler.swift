@@ -1,3 +1,5 @@
+import LinliCore
+
 /// Paces `linli-sim load`: message `n` is due at `n / rate` after the start; at each wake-up everything due
 /// is published, so the average rate holds even when the task wakes late (it catches up instead of drifting).
 struct LoadScheduler {
@@ -37,13 +39,5 @@ struct LoadScheduler {
             total: clock.now - began,
             lateWakeups: lateWakeups
         )
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
