@@ -39,8 +39,9 @@ public final class MQTTClient: Sendable {
 
     // Lifetime and teardown order: `withClient` keeps the client alive until `shutdown()` has, on `lifecycleQueue`,
     // asked the network loop to stop, sent DISCONNECT, waited for the loop to return (`networkLoopFinished`: no
-    // callback can run afterwards) and run `mosquitto_destroy`; only then may the client (the callbacks' `obj`,
-    // passed unretained) be released.
+    // callback runs on the network thread afterwards), written what was still queued (`drainOutgoing`, whose
+    // callbacks run on `lifecycleQueue`) and run `mosquitto_destroy`; only then may the client (the callbacks'
+    // `obj`, passed unretained) be released.
 
     /// The settings the client was created with.
     public let configuration: MQTTConfiguration
@@ -95,7 +96,9 @@ public final class MQTTClient: Sendable {
     /// connection losses are retried in the background with exponential back-off; watch ``isConnected`` or
     /// ``makeConnectionEvents()``.
     ///
-    /// QoS 1 and 2 publishes still queued when `body` returns may be lost at disconnect: call ``flush()`` first.
+    /// At the end, what libmosquitto still holds for the broker (publishes, acknowledgements) is written before the
+    /// DISCONNECT, waiting at most 2 s for the socket to take it. Call ``flush()`` first to know that QoS 1 and 2
+    /// publishes were acknowledged; publishes still waiting for an in-flight slot fail with ``MQTTError/clientClosed``.
     /// Messages still buffered when `body` returns are discarded (they were shown to `onReceive`).
     ///
     /// - Parameters:
@@ -313,6 +316,7 @@ public final class MQTTClient: Sendable {
             guard !state.withLock({ $0.closed }) else { return }
             mosquitto_disconnect(handle.pointer)
             finished.wait()
+            drainOutgoing(handle.pointer)
             connected.store(false, ordering: .releasing)
             inbound.finish()
         }
@@ -342,6 +346,7 @@ public final class MQTTClient: Sendable {
         await onLifecycleQueue {
             mosquitto_disconnect(handle.pointer)
             finished.wait()
+            self.drainOutgoing(handle.pointer)
             mosquitto_destroy(handle.pointer)
         }
         connected.store(false, ordering: .releasing)

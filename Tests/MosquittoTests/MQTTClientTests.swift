@@ -37,6 +37,37 @@ struct MQTTClientTests {
         }
     }
 
+    @Test("QoS 0 messages a publisher's socket had not yet taken are still sent when it closes right after them")
+    func closeAfterBurstSendsEverything() async throws {
+        let broker = try await MosquittoBroker.start()
+        let configuration = try MQTTConfiguration(url: broker.url)
+        let topic = uniqueTopic("close-after-burst")
+        // 8 MB: more than the loopback socket buffers hold while the broker reads nothing.
+        let count = 8_000
+        let padding = [UInt8](repeating: UInt8(ascii: "x"), count: 1_000)
+        let logger = makeTestLogger("close-after-burst")
+
+        let received = try await MQTTClient.withClient(configuration: configuration, logger: logger) { subscriber in
+            try await subscriber.subscribe(topic, qos: .atMostOnce)
+            try await MQTTClient.withClient(configuration: configuration, logger: logger) { publisher in
+                broker.pause()
+                for index in 0..<count {
+                    try await publisher.publish(topic: topic, payload: payload(index) + padding, qos: .atMostOnce)
+                }
+                Task {
+                    try await Task.sleep(for: .milliseconds(200))
+                    broker.resume()
+                }
+            }
+            broker.resume()
+            return try await subscriber.messages.collect(count, timeout: .seconds(10))
+        }
+
+        try #require(received.count == count)
+        let firstOutOfPlace = received.indices.first { received[$0].payload != payload($0) + padding }
+        #expect(firstOutOfPlace == nil, "every message arrives once, in order")
+    }
+
     @Test("a retained message reaches later subscribers until an empty retained publish clears it")
     func retainedPublishAndClear() async throws {
         let broker = try await MosquittoBroker.start()

@@ -118,6 +118,23 @@ public final class MosquittoBroker: Sendable {
         killProcess()
     }
 
+    /// Freezes the broker (SIGSTOP): its connections stay open but nothing is read, so clients' sockets fill up.
+    public func pause() {
+        signal(SIGSTOP)
+    }
+
+    /// Lets a paused broker run again (SIGCONT).
+    public func resume() {
+        signal(SIGCONT)
+    }
+
+    private func signal(_ number: Int32) {
+        pid.withLock { pid in
+            guard let running = pid else { return }
+            _ = Glibc.kill(running, number)
+        }
+    }
+
     /// Stops the broker gracefully and starts it again on the same port with the same configuration and persistence.
     /// - Throws: ``MosquittoBrokerError`` when it does not come back.
     public func restart() async throws {
