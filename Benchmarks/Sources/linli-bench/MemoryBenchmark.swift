@@ -5,27 +5,37 @@ import TicketStore
 
 /// `memory`: peak resident memory of a process that tracks the scaled registry (100,000 devices and 10,000
 /// residents by default) after a day of simulated traffic, run through the replay path (engine, de-duplication
-/// memory, group commits to a SQLite file). Measured in a child process of its own, so nothing the parent
-/// generated counts; the child's own generator state (a few MB) does.
+/// memory, group commits to a SQLite file). Measured in a child process of its own that holds what the daemon
+/// holds: the registry, the engine and the store. The traffic is generated here, in the parent, and reaches the
+/// child through a pipe (``TrafficPipe``), as the daemon's reaches it from the broker.
 struct MemoryBenchmark {
     let settings: BenchSettings
 
-    /// Runs the child and returns its figures.
+    /// Runs the child, feeds it the traffic, and returns its figures.
     func run() throws -> [Figure] {
         let output = settings.work + "/memory.json"
         BenchSettings.note("memory: \(settings.memoryHours) h of traffic over \(settings.devices) devices (child process)")
-        let status = try Subprocess.run(
+        let traffic = Pipe()
+        signal(SIGPIPE, SIG_IGN)  // a child that fails ends the feed with an error, not this process
+        let child = try Subprocess.start(
             "/proc/self/exe",
             [
                 "memory-child", "--devices", "\(settings.devices)", "--residents", "\(settings.residents)",
-                "--hours", "\(settings.memoryHours)", "--rules", settings.rulesDirectory, "--work", settings.work,
+                "--rules", settings.rulesDirectory, "--work", settings.work,
             ],
             stdout: output,
-            stderr: settings.work + "/memory.err"
+            stderr: settings.work + "/memory.err",
+            stdin: traffic
         )
-        guard status == 0, let text = try? String(contentsOfFile: output, encoding: .utf8),
+        let fed = Result { try feed(traffic.fileHandleForWriting) }
+        try? traffic.fileHandleForWriting.close()
+        child.waitUntilExit()
+        guard child.terminationStatus == 0, case .success = fed,
+            let text = try? String(contentsOfFile: output, encoding: .utf8),
             let report = try? JSONValue(parsing: text)
-        else { throw BenchError("the memory child failed (\(status)); see \(settings.work)/memory.err") }
+        else {
+            throw BenchError("the memory child failed (\(child.terminationStatus)); see \(settings.work)/memory.err")
+        }
         let peak = report["peak_kb"]?.number ?? .nan
         let baseline = report["baseline_kb"]?.number ?? .nan
         let events = Int(report["events"]?.number ?? 0)
@@ -49,26 +59,39 @@ struct MemoryBenchmark {
         ]
     }
 
-    /// The child: builds the registry, replays the day, prints `{"peak_kb", …}`.
-    static func child(devices: Int, residents: Int, hours: Double, rulesDirectory: String, work: String) async throws {
+    /// Writes `memoryHours` of the scaled fleet's traffic to the child.
+    private func feed(_ handle: FileHandle) throws {
+        let fleet = BenchFleet(devices: settings.devices, residents: settings.residents)
+        let start = ReplayBenchmark.start - .seconds(7 * 3600)
+        var generator = TrafficGenerator(fleet: fleet, start: start, seed: 3, idPrefix: "m")
+        let end = start.milliseconds + Int64(settings.memoryHours * 3_600_000)
+        var writer = TrafficPipe.Writer(handle: handle)
+        while true {
+            let event = generator.next()
+            guard event.time.milliseconds < end else { break }
+            try writer.send(topic: event.topic, payload: event.payload())
+        }
+        try writer.flush()
+    }
+
+    /// The child: builds the registry, replays the messages read from standard input, prints `{"peak_kb", …}`.
+    static func child(devices: Int, residents: Int, rulesDirectory: String, work: String) async throws {
         let baseline = Machine.status("VmRSS") ?? 0
-        let fleet = BenchFleet(devices: devices, residents: residents)
+        // Only the registry is kept: the fleet's lists are the generator's, which runs in the parent.
+        let registry = BenchFleet(devices: devices, residents: residents).registry
         let rules = try ConfigurationFiles.loadRules(from: rulesDirectory)
         let afterRegistry = Machine.status("VmRSS") ?? 0
         let path = work + "/memory.sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let store = try TicketStore(path: path, configuration: .init(durability: .normal))
-        var replayer = try await Replayer.start(rules: rules, registry: fleet.registry, store: store)
+        var replayer = try await Replayer.start(rules: rules, registry: registry, store: store)
         let afterRestore = Machine.status("VmRSS") ?? 0
         var firstEvents = 0
-        var generator = TrafficGenerator(fleet: fleet, start: ReplayBenchmark.start - .seconds(7 * 3600), seed: 3, idPrefix: "m")
-        let end = ReplayBenchmark.start.milliseconds - 7 * 3_600_000 + Int64(hours * 3_600_000)
+        var traffic = TrafficPipe.Reader()
         let began = Machine.nanoseconds()
         var events = 0
-        while true {
-            let event = generator.next()
-            guard event.time.milliseconds < end else { break }
-            try await replayer.replay(topic: event.topic, payload: event.payload(), at: nil)
+        while let message = try traffic.next() {
+            try await replayer.replay(topic: message.topic, payload: message.payload, at: nil)
             events += 1
             if events == 20_000 { firstEvents = Machine.status("VmHWM") ?? 0 }
         }

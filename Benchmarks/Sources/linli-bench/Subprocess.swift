@@ -10,8 +10,15 @@ enum Subprocess {
         return process.terminationStatus
     }
 
-    /// Starts `executable` (a path, or a name looked up on `PATH`).
-    static func start(_ executable: String, _ arguments: [String], stdout: String, stderr: String) throws -> Process {
+    /// Starts `executable` (a path, or a name looked up on `PATH`), its standard input from `stdin` (nothing when
+    /// `nil`).
+    static func start(
+        _ executable: String,
+        _ arguments: [String],
+        stdout: String,
+        stderr: String,
+        stdin: Pipe? = nil
+    ) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try locate(executable))
         process.arguments = arguments
@@ -19,7 +26,7 @@ enum Subprocess {
         _ = FileManager.default.createFile(atPath: stderr, contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: stdout)
         process.standardError = FileHandle(forWritingAtPath: stderr)
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = stdin ?? FileHandle.nullDevice
         try process.run()
         return process
     }
