@@ -47,6 +47,7 @@ let package = Package(
             pkgConfig: "libmosquitto",
             providers: [.apt(["libmosquitto-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -80,7 +81,7 @@ let package = Package(
         .target(
             name: "LinliDaemon",
             dependencies: [
-                "LinliCore", "Mosquitto", "TicketStore", "TicketAPI", "CZlib",
+                "LinliCore", "Mosquitto", "TicketStore", "TicketAPI", "CZlib", "CMalloc",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

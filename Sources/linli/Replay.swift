@@ -37,6 +37,7 @@ extension Linli {
         }
 
         func run() async throws {
+            AllocatorSettings.apply()
             let configuration = try await options.loadConfiguration()
             let registry: SiteRegistry
             let rules: RuleSet

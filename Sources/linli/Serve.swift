@@ -21,6 +21,7 @@ extension Linli {
         var clock: DaemonConfiguration.Clock?
 
         func run() async throws {
+            AllocatorSettings.apply()
             options.bootstrapLogging()
             let logger = Logger(label: "linli")
             let configuration = try await options.loadConfiguration(extra: ["pipeline.clock": clock?.rawValue].compactMapValues { $0 })

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinliCore
+import LinliDaemon
 
 /// `linli-bench`: Linli's benchmark suite. `scripts/bench` builds it in release mode and runs it; see the
 /// README's Performance section.
@@ -69,6 +70,7 @@ extension LinliBench {
         var work: String?
 
         func run() async throws {
+            AllocatorSettings.apply()  // the in-process daemons (ingest, latency) run as `linli serve` does
             var settings = BenchSettings()
             settings.devices = devices
             settings.residents = residents
@@ -131,21 +133,20 @@ extension LinliBench {
     struct MemoryChild: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "memory-child",
-            abstract: "Replay simulated hours over the scaled registry and print the peak RSS (used by run).",
+            abstract: "Replay the messages read from standard input over the scaled registry and print the peak RSS (used by run).",
             shouldDisplay: false
         )
 
         @Option var devices = 100_000
         @Option var residents = 10_000
-        @Option var hours = 24.0
         @Option var rules = "Config/rules"
         @Option var work: String
 
         func run() async throws {
+            AllocatorSettings.apply()
             try await MemoryBenchmark.child(
                 devices: devices,
                 residents: residents,
-                hours: hours,
                 rulesDirectory: rules,
                 work: work
             )
