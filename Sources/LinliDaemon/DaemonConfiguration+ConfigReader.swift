@@ -12,7 +12,7 @@ extension DaemonConfiguration {
     /// - `journal.dir` (default: the store path + `.inbox`), `journal.segment_bytes`, `journal.fsync`
     /// - `store.path`
     /// - `sites.dir`, `rules.dir`
-    /// - `pipeline.batch_size`, `pipeline.dedup_capacity`, `pipeline.tick_ms`
+    /// - `pipeline.batch_size`, `pipeline.commit_delay_ms`, `pipeline.dedup_capacity`, `pipeline.tick_ms`
     /// - `pipeline.clock` (`wall` or `event`), `pipeline.lateness`, `pipeline.future_tolerance` (durations
     ///   such as `1h`, `5m`)
     /// - `http.enabled`, `http.address` (`HOST:PORT`), `http.read_requires_token` (unset: reads open on
@@ -43,6 +43,7 @@ extension DaemonConfiguration {
         sitesDirectory = reader.string(forKey: "sites.dir", default: sitesDirectory)
         rulesDirectory = reader.string(forKey: "rules.dir", default: rulesDirectory)
         batchSize = reader.int(forKey: "pipeline.batch_size", default: batchSize)
+        commitDelay = .milliseconds(reader.int(forKey: "pipeline.commit_delay_ms", default: Int(commitDelay / .milliseconds(1))))
         deduplicationCapacity = reader.int(forKey: "pipeline.dedup_capacity", default: deduplicationCapacity)
         tickInterval = .milliseconds(reader.int(forKey: "pipeline.tick_ms", default: 1000))
         let clockText = reader.string(forKey: "pipeline.clock", default: clock.rawValue)
@@ -105,6 +106,9 @@ extension DaemonConfiguration {
         }
         guard !mqtt.topics.isEmpty else { throw .invalid(key: "mqtt.topics", "needs at least one topic filter") }
         guard batchSize >= 1 else { throw .invalid(key: "pipeline.batch_size", "must be at least 1") }
+        guard commitDelay >= .zero, commitDelay <= .seconds(10) else {
+            throw .invalid(key: "pipeline.commit_delay_ms", "must be between 0 and 10000")
+        }
         guard deduplicationCapacity >= 1 else { throw .invalid(key: "pipeline.dedup_capacity", "must be at least 1") }
         guard mqtt.inboundCapacity >= 1 else { throw .invalid(key: "mqtt.inbound_capacity", "must be at least 1") }
         guard journal.segmentBytes >= 4096 else {

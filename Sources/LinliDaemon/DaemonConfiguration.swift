@@ -12,8 +12,12 @@ public struct DaemonConfiguration: Sendable {
     public var sitesDirectory = "Config/sites"
     /// Directory of rules (`*.yaml`).
     public var rulesDirectory = "Config/rules"
-    /// Ingest batching: at most this many messages per transaction (group commit).
+    /// Ingest batching: messages taken from the broker at a time; once this many are processed, their results
+    /// are committed (group commit).
     public var batchSize = 1024
+    /// Results without a ticket change (last-seen times, seen-event ids, dead letters) are committed at most this
+    /// long after the last commit; ticket changes are committed at once. Zero commits after every batch.
+    public var commitDelay: Duration = .milliseconds(50)
     /// How many applied event ids are remembered for redelivery de-duplication.
     public var deduplicationCapacity = 200_000
     /// How often the live clock advances the engine (escalations fire without waiting for events) and

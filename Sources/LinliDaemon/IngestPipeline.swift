@@ -7,8 +7,9 @@ public import TicketStore
 import UnixSignals
 
 /// The daemon's heart: receives messages from the broker, runs them through the ``EventProcessor`` and
-/// commits what they produce, one transaction per batch (group commit), written while the next batch is
-/// processed (``BackgroundCommitter``).
+/// commits what they produce in group commits, written while the next batch is processed
+/// (``BackgroundCommitter``): ticket changes at once, the rest after `pipeline.batch_size` messages or
+/// `pipeline.commit_delay_ms` (``CommitSchedule``).
 ///
 /// The session (and so all rule-engine state) has one owner: this service's `run()`; nothing else
 /// touches it, so there is no de-duplication race. A tick on the wall clock advances the engine (so
@@ -62,6 +63,8 @@ public final class IngestPipeline: Service {
         case subscribed((any Error)?)
         case tick
         case reload
+        /// The commit delay has passed: results held back are committed if still pending.
+        case flush
     }
 
     /// Subscribes to the configured topics in a task of its own, so that a persistent session's backlog, which the
@@ -118,11 +121,18 @@ public final class IngestPipeline: Service {
             let ticks = AsyncTimerSequence(interval: configuration.tickInterval, clock: .continuous)
                 .cancelOnGracefulShutdown()
             let reloads = await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown()
+            let flushInterval = configuration.commitDelay > .zero ? configuration.commitDelay : configuration.tickInterval
+            let flushes = AsyncTimerSequence(interval: flushInterval, clock: .continuous).cancelOnGracefulShutdown()
             // Messages go through one merge only (each level is a task hop); the rare inputs share the inner one.
             let inputs = merge(
                 batches.map { Input.messages($0) },
-                merge(subscribed, ticks.map { _ in Input.tick }),
+                merge(subscribed, ticks.map { _ in Input.tick }, flushes.map { _ in Input.flush }),
                 reloads.map { _ in Input.reload }
+            )
+            var schedule = CommitSchedule(
+                delay: configuration.commitDelay,
+                batchSize: configuration.batchSize,
+                start: .now
             )
             try await withGracefulShutdownHandler {
                 for await input in inputs {
@@ -134,6 +144,7 @@ public final class IngestPipeline: Service {
                             session.ingest(topic: message.topic, payload: message.payload, receivedAt: receivedAt)
                             inbox.take(message.tag)
                         }
+                        schedule.processed(messages: messages.count)
                     case .subscribed(let failure):
                         if let failure { throw failure }
                         isSubscribed = true
@@ -146,10 +157,17 @@ public final class IngestPipeline: Service {
                         revision = try await pickUpExternalChanges(since: revision, into: &session)
                     case .reload:
                         reload(&session)
+                    case .flush:
+                        break
                     }
-                    try await submitCommit(&session, inbox: &inbox, committer: &committer)
+                    let now = ContinuousClock.now
+                    if schedule.isDue(withTicketChanges: !session.pending.updates.isEmpty, at: now) {
+                        try await submitCommit(&session, inbox: &inbox, committer: &committer)
+                        schedule.committed(at: now)
+                    }
                     if Task.isCancelled { break }
                 }
+                try await submitCommit(&session, inbox: &inbox, committer: &committer)
                 try await committer.wait()
             } onGracefulShutdown: {
                 client.stopReceiving()
