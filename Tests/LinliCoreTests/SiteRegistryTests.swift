@@ -435,4 +435,9 @@ struct SiteRegistryTests {
         #expect(issues.first?.line == 1)
         #expect(issues.first?.message.contains("'zijing' is already defined in east/zijing.yaml:1:7") == true)
     }
+
+    @Test("a device entry stays 96 bytes: a registry of 100,000 devices holds one per device")
+    func deviceLayout() {
+        #expect(MemoryLayout<Device>.stride == 96)
+    }
 }
