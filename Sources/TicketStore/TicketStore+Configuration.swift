@@ -22,12 +22,10 @@ extension TicketStore {
         /// them into the base table (``EngineStateLog``). Larger: cheaper commits on average, a longer
         /// fold now and then, and more to read at start.
         public var engineStateLogBytes: Int
-        /// After a commit leaves at least this many pages in the write-ahead log, the committing connection
-        /// copies them into the database file (`wal_autocheckpoint`) before the next write.
-        ///
-        /// That copy and its sync hold up the next commit, so small checkpoints keep the commit latency's tail
-        /// short: with SQLite's default of 1,000 pages (4 MB), a checkpoint took 5-7 ms every 100-200 ms at
-        /// 5,000 events a second; with 128 pages, about 1 ms. Each checkpoint syncs the file once.
+        /// After a commit leaves at least this many pages in the write-ahead log, a connection of the store's own
+        /// copies them into the database file in the background (``BackgroundCheckpointer``), so no commit waits
+        /// for the copy or its sync. Each checkpoint syncs the file once; a small log keeps each copy short and
+        /// the log file small.
         public var checkpointPages: Int
 
         /// Creates a configuration: a 5-second busy timeout, ``Durability/full``, a 32 MiB engine state

@@ -28,6 +28,8 @@ public final class TicketStore: Sendable {
     let writer: any DatabaseWriter
     /// See ``Configuration/engineStateLogBytes``.
     let engineStateLogBytes: Int
+    /// Copies the write-ahead log into the file off the commit path (files only).
+    let checkpointer: BackgroundCheckpointer?
 
     /// Opens (creating it if needed) the database file at `path` and brings its schema up to date.
     ///
@@ -39,18 +41,28 @@ public final class TicketStore: Sendable {
         var databaseConfiguration = GRDB.Configuration()
         databaseConfiguration.busyMode = .timeout(Self.seconds(configuration.busyTimeout))
         let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
+        let checkpointer = BackgroundCheckpointer(
+            path: path,
+            configuration: databaseConfiguration,
+            pages: configuration.checkpointPages
+        )
         databaseConfiguration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(configuration.checkpointPages)")
+            if !db.configuration.readonly { checkpointer.install(on: db) }
         }
         try self.init(
             writer: DatabasePool(path: path, configuration: databaseConfiguration),
-            engineStateLogBytes: configuration.engineStateLogBytes
+            engineStateLogBytes: configuration.engineStateLogBytes,
+            checkpointer: checkpointer
         )
     }
 
     /// Wraps a database connection and brings its schema up to date.
-    init(writer: any DatabaseWriter, engineStateLogBytes: Int = Configuration().engineStateLogBytes) throws {
+    init(
+        writer: any DatabaseWriter,
+        engineStateLogBytes: Int = Configuration().engineStateLogBytes,
+        checkpointer: BackgroundCheckpointer? = nil
+    ) throws {
         do {
             try TicketSchema.migrator.migrate(writer)
         } catch {
@@ -60,6 +72,7 @@ public final class TicketStore: Sendable {
         }
         self.writer = writer
         self.engineStateLogBytes = engineStateLogBytes
+        self.checkpointer = checkpointer
     }
 
     /// A store in memory, empty, for tests: nothing is written to disk, and it is gone when released.
@@ -73,6 +86,7 @@ public final class TicketStore: Sendable {
     ///
     /// Releasing the store closes it too; call this to close it at a known point (e.g. at shutdown).
     public func close() throws {
+        try checkpointer?.close()
         try writer.close()
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import LinliCore
 import Testing
-import TicketStore
+
+@testable import TicketStore
 
 @Suite("Ticket store on a database file")
 struct TicketStoreFileTests {
@@ -97,7 +98,7 @@ struct TicketStoreFileTests {
         try daemon.close()
     }
 
-    @Test("checkpointPages: small checkpoints copy committed pages into the database file as commits go")
+    @Test("checkpointPages: background checkpoints copy committed pages into the database file as commits go")
     func checkpointPagesMovesPagesIntoTheFile() async throws {
         let directory = try TicketFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -111,6 +112,7 @@ struct TicketStoreFileTests {
                 }
                 try await store.commit(IngestBatch(changes: changes))
             }
+            store.checkpointer?.waitUntilIdle()
             let bytes = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
             try store.close()
             return bytes
