@@ -1,3 +1,5 @@
+internal import OrderedCollections
+
 extension RuleEngine {
     /// The key prefix of the engine's blobs in the store's engine-state table.
     public static let stateKeyPrefix = "engine."

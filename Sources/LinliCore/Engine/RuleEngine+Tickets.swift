@@ -1,3 +1,5 @@
+internal import OrderedCollections
+
 extension RuleEngine {
     // MARK: - Raising
 

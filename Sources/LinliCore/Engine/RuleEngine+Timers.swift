@@ -1,3 +1,5 @@
+internal import OrderedCollections
+
 extension RuleEngine {
     /// Handles one due timer.
     mutating func fire(_ timer: TimerQueue.Entry, lateNote: String?, into updates: inout [TicketUpdate]) {

@@ -1,3 +1,5 @@
+internal import OrderedCollections
+
 extension RuleEngine {
     /// Shows an event to one rule's trigger and updates the subject's state.
     mutating func evaluate(_ rule: RuleBox, context: inout RuleContext, into updates: inout [TicketUpdate]) {
@@ -136,6 +138,14 @@ extension RuleEngine {
 
     /// Drops a subject's state once there is nothing left to remember.
     mutating func forgetIfEmpty(_ key: DedupKey) {
-        if states[key]?.isEmpty == true { states[key] = nil }
+        if states[key]?.isEmpty == true { removeState(key) }
+    }
+
+    /// Removes a subject's state in O(1): the last entry takes its place (the order of `states` means nothing;
+    /// `OrderedDictionary`'s own removal shifts every later entry).
+    mutating func removeState(_ key: DedupKey) {
+        guard let index = states.index(forKey: key) else { return }
+        states.swapAt(index, states.count - 1)
+        states.removeLast()
     }
 }
