@@ -101,6 +101,7 @@ let package = Package(
             name: "linli",
             dependencies: [
                 "LinliDaemon", "LinliCore", "TicketStore", "TicketAPI",
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -111,7 +112,7 @@ let package = Package(
         ),
         .target(
             name: "Simulation",
-            dependencies: ["LinliCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["LinliCore", .product(name: "Yams", package: "Yams"), .product(name: "OrderedCollections", package: "swift-collections")],
             path: "Simulator/Sources/Simulation",
             swiftSettings: swiftSettings
         ),
@@ -129,6 +130,7 @@ let package = Package(
             name: "linli-bench",
             dependencies: [
                 "LinliCore", "LinliDaemon", "TicketStore", "Mosquitto", "TestSupport",
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -147,7 +149,11 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LinliCoreTests", dependencies: ["LinliCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LinliCoreTests",
+            dependencies: ["LinliCore", .product(name: "OrderedCollections", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MosquittoTests",
             dependencies: ["Mosquitto", "TestSupport"],
@@ -160,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SimulationTests",
-            dependencies: ["Simulation", "LinliCore", "TestSupport"],
+            dependencies: ["Simulation", "LinliCore", "TestSupport", .product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

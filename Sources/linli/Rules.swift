@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LinliCore
 import LinliDaemon
+internal import OrderedCollections
 
 extension Linli {
     /// `linli rules …`: check the rules and site registries.

@@ -1,4 +1,5 @@
 import LinliCore
+internal import OrderedCollections
 import Testing
 
 /// Restart safety and time handling of the engine and processor, with explicit times.

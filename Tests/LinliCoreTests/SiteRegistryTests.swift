@@ -1,5 +1,6 @@
 import Foundation
 import LinliCore
+internal import OrderedCollections
 import Testing
 
 @Suite("Site registry loading")

@@ -1,4 +1,5 @@
 import LinliCore
+internal import OrderedCollections
 import Simulation
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import LinliCore
+internal import OrderedCollections
 
 /// The demo sites scaled up: a registry of `devices` devices and `residents` residents over two sites named
 /// after the demo ones (zijing 74 %, beisan 26 %, as in `Config/sites`).

@@ -1,5 +1,6 @@
 import Foundation
 public import LinliCore
+internal import OrderedCollections
 
 /// Everyday traffic of a community, made from its site registry: what Linli sees when nothing is wrong.
 ///

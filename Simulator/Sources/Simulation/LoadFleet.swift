@@ -1,4 +1,5 @@
 public import LinliCore
+internal import OrderedCollections
 
 /// The devices `linli-sim load` spreads its events over: a site's registered devices (by id), then made-up
 /// ones when the site accepts unregistered devices.

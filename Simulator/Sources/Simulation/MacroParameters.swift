@@ -1,4 +1,5 @@
 import LinliCore
+internal import OrderedCollections
 
 /// Reads one macro's parameters, reporting problems under the macro's name.
 struct MacroParameters {

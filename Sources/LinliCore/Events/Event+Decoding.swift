@@ -1,3 +1,5 @@
+internal import OrderedCollections
+
 extension Event {
     /// The largest payload accepted: 16 KiB (`events.md`).
     public static let payloadLimit = 16_384

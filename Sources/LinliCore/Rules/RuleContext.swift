@@ -1,3 +1,5 @@
+internal import OrderedCollections
+
 /// What a rule condition or template sees: one event and what the registry knows about its device,
 /// resident and site.
 ///
@@ -15,8 +17,8 @@ public struct RuleContext: Sendable {
     public var residentID: String?
     /// The site's device table and the event's device's place in it: most events never read their device's
     /// registry entry (only templates and a few conditions do), so it is not copied until one does.
-    private let devices: [String: Device]
-    private let deviceEntry: Dictionary<String, Device>.Index?
+    private let devices: OrderedDictionary<String, Device>
+    private let deviceEntry: Int?
 
     /// Builds the context of `event` from the registry.
     public init(event: Event, registry: SiteRegistry) {

@@ -1,3 +1,5 @@
+internal import OrderedCollections
+
 /// Every site Linli knows, by id: the registry events are checked against and tickets take locations from.
 public struct SiteRegistry: Sendable, Hashable {
     /// Sites by id.
