@@ -5,7 +5,8 @@
 /// messages are pending or `delay` has passed since the last commit. Waiting loses nothing: every message is in
 /// the inbox journal before it is processed, and a restart applies again what the journal holds past the last
 /// commit. At 5,000 events a second this turns about 2,000 synced transactions a second into about 200, so a
-/// ticket's transaction rarely queues behind another one. A `delay` of zero commits after every batch.
+/// ticket's transaction rarely queues behind another one. A `delay` of zero commits after every batch. With
+/// nothing processed since the last commit, nothing is due (an idle daemon does not wake its committer).
 ///
 /// Time is an input: the pipeline passes the instants, tests pass their own.
 struct CommitSchedule: Sendable {
@@ -15,6 +16,7 @@ struct CommitSchedule: Sendable {
     let batchSize: Int
     private var lastCommit: ContinuousClock.Instant
     private var pendingMessages = 0
+    private var pendingWork = false
 
     /// A schedule whose last commit was at `start`.
     init(delay: Duration, batchSize: Int, start: ContinuousClock.Instant) {
@@ -26,16 +28,23 @@ struct CommitSchedule: Sendable {
     /// Counts messages processed since the last commit.
     mutating func processed(messages count: Int) {
         pendingMessages += count
+        pendingWork = true
+    }
+
+    /// Notes an input other than messages that may have changed the engine's state (a tick, a reload).
+    mutating func changed() {
+        pendingWork = true
     }
 
     /// Whether to commit now, given whether the pending results hold a ticket change.
     func isDue(withTicketChanges hasTicketChanges: Bool, at now: ContinuousClock.Instant) -> Bool {
-        hasTicketChanges || pendingMessages >= batchSize || now - lastCommit >= delay
+        hasTicketChanges || pendingMessages >= batchSize || (pendingWork && now - lastCommit >= delay)
     }
 
     /// Records a commit started at `now`.
     mutating func committed(at now: ContinuousClock.Instant) {
         lastCommit = now
         pendingMessages = 0
+        pendingWork = false
     }
 }

@@ -155,8 +155,10 @@ public final class IngestPipeline: Service {
                         inbox.report(to: status)
                         session.tick(wallClock: WallClock.now())
                         revision = try await pickUpExternalChanges(since: revision, into: &session)
+                        schedule.changed()
                     case .reload:
                         reload(&session)
+                        schedule.changed()
                     case .flush:
                         break
                     }

@@ -31,12 +31,19 @@ struct CommitScheduleTests {
         #expect(schedule.isDue(withTicketChanges: false, at: start + .milliseconds(110)))
     }
 
-    @Test("after a quiet spell the first message commits at once, and a zero delay commits after every batch")
-    func quietSpellAndZeroDelay() {
+    @Test("nothing processed is never due; after a quiet spell the first message or tick is due at once")
+    func idleAndQuietSpell() {
         var schedule = CommitSchedule(delay: .milliseconds(50), batchSize: 100, start: start)
+        #expect(!schedule.isDue(withTicketChanges: false, at: start + .seconds(5)), "an idle daemon commits nothing")
+        schedule.changed()
+        #expect(schedule.isDue(withTicketChanges: false, at: start + .seconds(5)), "a tick may have changed state")
+        schedule.committed(at: start + .seconds(5))
         schedule.processed(messages: 1)
-        #expect(schedule.isDue(withTicketChanges: false, at: start + .seconds(5)))
+        #expect(schedule.isDue(withTicketChanges: false, at: start + .seconds(10)))
+    }
 
+    @Test("a zero delay commits after every batch")
+    func zeroDelay() {
         var eager = CommitSchedule(delay: .zero, batchSize: 100, start: start)
         eager.processed(messages: 1)
         #expect(eager.isDue(withTicketChanges: false, at: start))
