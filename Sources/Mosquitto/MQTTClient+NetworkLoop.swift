@@ -72,8 +72,7 @@ extension MQTTClient {
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard socket >= 0, remaining > .zero else { return }
             var descriptor = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
-            let (seconds, attoseconds) = remaining.components
-            let ready = poll(&descriptor, 1, Int32(clamping: seconds * 1_000 + attoseconds / 1_000_000_000_000_000 + 1))
+            let ready = poll(&descriptor, 1, remaining.millisecondsRoundedUp)
             if ready < 0, errno == EINTR { continue }
             guard ready > 0, mosquitto_loop_write(mosq, 1) == 0 else { return }
         }

@@ -149,4 +149,11 @@ extension Duration {
     var wholeSeconds: Int64 {
         components.seconds
     }
+
+    /// The duration in milliseconds, a started millisecond counting whole, as `poll` takes a timeout.
+    var millisecondsRoundedUp: Int32 {
+        let (seconds, attoseconds) = components
+        let milliseconds = seconds * 1_000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return Int32(clamping: milliseconds)
+    }
 }
