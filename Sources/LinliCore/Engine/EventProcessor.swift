@@ -47,22 +47,22 @@ public struct EventProcessor: Sendable {
         wallClock: EventTime? = nil,
         into output: inout ProcessorOutput
     ) {
-        let event: Event
+        let decoded: DecodedEvent
         do {
-            event = try Event(topic: topic, payload: payload, registry: engine.registry)
+            decoded = try Event.decoded(topic: topic, payload: payload, registry: engine.registry)
         } catch {
             output.reject(
                 DeadLetter(topic: topic, reason: error.reason, detail: error.description, payload: payload, receivedAt: receivedAt)
             )
             return
         }
-        if let problem = timeliness(of: event, wallClock: wallClock) {
+        if let problem = timeliness(of: decoded.event, wallClock: wallClock) {
             output.reject(
                 DeadLetter(topic: topic, reason: problem.reason, detail: problem.detail, payload: payload, receivedAt: receivedAt)
             )
             return
         }
-        apply(event, into: &output)
+        apply(decoded.event, deviceIndex: decoded.deviceIndex, into: &output)
     }
 
     /// Why an event is too late or too early to apply, if it is.
@@ -77,13 +77,18 @@ public struct EventProcessor: Sendable {
 
     /// Applies one decoded event.
     public mutating func apply(_ event: Event, into output: inout ProcessorOutput) {
+        apply(event, deviceIndex: nil, into: &output)
+    }
+
+    /// ``apply(_:into:)`` given where the decoder found the event's device in its site's device table.
+    mutating func apply(_ event: Event, deviceIndex: Int?, into output: inout ProcessorOutput) {
         guard deduplicator.insert(source: event.source, id: event.id) else {
             output.duplicates += 1
             return
         }
         output.accepted += 1
         output.seen.append(SeenEvent(source: event.source, id: event.id, time: event.time))
-        output.updates += engine.process(event)
+        output.updates += engine.process(event, deviceIndex: deviceIndex)
     }
 
     /// Moves the engine's clock on (live mode: the wall clock), collecting what fires.

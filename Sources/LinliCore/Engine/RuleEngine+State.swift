@@ -17,9 +17,9 @@ extension RuleEngine {
 
     /// What changed since the last call (or ``takeStateChanges()``), to be encoded later, elsewhere.
     public mutating func takeUnencodedStateChanges() -> EngineStateChanges {
-        let clock = clockDirty || !dirty.isEmpty || rosterToStore != nil ? encodeClock() : nil
+        let clock = clockDirty || !dirty.isEmpty || states.hasDirtySlots || rosterToStore != nil ? encodeClock() : nil
         clockDirty = false
-        let subjects = dirty.map { key in (key: key, state: states[key]) }
+        let subjects = dirty.map { key in (key: key, state: states[key]) } + states.takeDirtySlots()
         // Keep the table of an everyday batch; let go of a large one (a reload may mark many subjects).
         dirty.removeAll(keepingCapacity: dirty.capacity <= 1 << 14)
         defer { rosterToStore = nil }
@@ -29,7 +29,7 @@ extension RuleEngine {
     /// Every blob of the current state (for a reload, or a snapshot).
     func encodeAllState() -> [String: [UInt8]] {
         var blobs = [Self.clockKey: encodeClock()]
-        for (key, state) in states {
+        states.visit { key, state in
             blobs[Self.blobName(key)] = Self.encode(state)
         }
         return blobs

@@ -102,8 +102,12 @@ extension RuleEngine {
             guard case .absence(let absence) = rule.trigger else { return [] }
             return watchedAbsences(of: rule, absence)
         }
-        // A fresh engine stores a state for every watched subject: size the table once instead of growing it.
-        if states.isEmpty { states.reserveCapacity(absences.reduce(0) { $0 + $1.count }) }
+        // A fresh engine stores a state for every watched subject: size the keyed table once instead of growing it
+        // (the dense tables are sized already).
+        if states.isEmpty {
+            let keyed = absences.reduce(0) { count, watched in count + watched.count { !states.isDense($0.key) } }
+            states.reserveKeyedCapacity(keyed)
+        }
         let restoredRoster = roster
         roster = nil
         var rostered: [UInt64] = []
@@ -185,7 +189,8 @@ extension RuleEngine {
         for ticket in unresolved.values.sorted(by: { $0.id < $1.id }) {
             if let rule = rules[ticket.rule] { scheduleTicketTimers(ticket, rule: rule) }
         }
-        for (key, state) in states.sorted(by: { $0.key.description < $1.key.description }) {
+        // Only keyed states hold openings (the dense tables are absence rules').
+        for (key, state) in states.keyed.sorted(by: { $0.key.description < $1.key.description }) {
             guard let rule = rules[key.rule] else { continue }
             if let opening = state.opening, case .notFollowed(_, _, let within) = rule.trigger {
                 timers.schedule(.opening(key), at: opening.time + within)

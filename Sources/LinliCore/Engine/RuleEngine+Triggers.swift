@@ -1,8 +1,8 @@
 internal import OrderedCollections
 
 extension RuleEngine {
-    /// Shows an event to one rule's trigger and updates the subject's state.
-    mutating func evaluate(_ rule: RuleBox, context: inout RuleContext, into updates: inout [TicketUpdate]) {
+    /// Shows an event to one rule's trigger (the rule at `index` of the rule set) and updates the subject's state.
+    mutating func evaluate(_ rule: RuleBox, index: Int, context: inout RuleContext, into updates: inout [TicketUpdate]) {
         switch rule.rule.trigger {
         case .event(let matcher):
             guard matcher.matches(&context), let key = key(rule, &context) else { return }
@@ -21,7 +21,16 @@ extension RuleEngine {
                 open(key, context.event, within: within)
             }
         case .absence(let absence):
-            guard absence.signs.matches(&context), let key = key(rule, &context),
+            guard absence.signs.matches(&context) else { return }
+            if let position = context.deviceIndex, rule.rule.subject == .device,
+                let slot = states.slot(rule: index, site: context.event.site, device: position)
+            {
+                // A registered device of a rule with a dense table: the kind was checked against the registry.
+                guard let limit = absence.limit(for: context.event.kind) else { return }
+                touch(slot, at: context.event.time, absenceLimit: limit)
+                return
+            }
+            guard let key = key(rule, &context),
                 let limit = watchedLimit(absence, subject: key.subject, context: &context)
             else { return }
             touch(key, at: context.event.time, absenceLimit: limit)
@@ -109,6 +118,15 @@ extension RuleEngine {
         }
     }
 
+    /// ``touch(_:at:absenceLimit:)`` for a state in a dense table: no key is built unless a timer is armed.
+    private mutating func touch(_ slot: SubjectStates.Slot, at time: EventTime, absenceLimit limit: Duration) {
+        let (lastSeen, wasArmed) = Self.noteSignOfLife(at: time, arming: true, in: &states[slot])
+        states.markDirty(slot)
+        if !wasArmed {
+            timers.schedule(.absence(states.key(of: slot)), at: lastSeen + limit)
+        }
+    }
+
     /// Moves a state's last sign of life to `time` (never back), clears a reported silence and, when `arming`,
     /// marks its absence timer pending; returns the last sign of life and whether the timer was pending before.
     private static func noteSignOfLife(
@@ -138,14 +156,6 @@ extension RuleEngine {
 
     /// Drops a subject's state once there is nothing left to remember.
     mutating func forgetIfEmpty(_ key: DedupKey) {
-        if states[key]?.isEmpty == true { removeState(key) }
-    }
-
-    /// Removes a subject's state in O(1): the last entry takes its place (the order of `states` means nothing;
-    /// `OrderedDictionary`'s own removal shifts every later entry).
-    mutating func removeState(_ key: DedupKey) {
-        guard let index = states.index(forKey: key) else { return }
-        states.swapAt(index, states.count - 1)
-        states.removeLast()
+        if states[key]?.isEmpty == true { states[key] = nil }
     }
 }

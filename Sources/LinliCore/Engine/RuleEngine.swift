@@ -33,11 +33,9 @@ public struct RuleEngine: Sendable {
     public internal(set) var nextTicketNumber: Int
     /// Unresolved tickets by de-duplication key (history omitted).
     public internal(set) var unresolved: [DedupKey: Ticket] = [:]
-    /// Per-subject state. An ordered dictionary keeps keys and states in two dense arrays and its hash table
-    /// as small integers: with 110,000 watched subjects that is 12 MB, where a `Dictionary`'s buckets (a power
-    /// of two, at most three quarters full, each a 64-byte key and a 40-byte state) took 27 MB. Remove entries
-    /// with ``removeState(_:)``, which keeps removal O(1).
-    var states: OrderedDictionary<DedupKey, SubjectState> = [:]
+    /// Per-subject state: dense tables for the absence rules that watch every device, an ordered dictionary for
+    /// the rest (see ``SubjectStates``).
+    var states = SubjectStates()
     var timers = TimerQueue()
     /// Keys with a quiet-period timer pending (at most one each). A pending absence timer is a flag in the
     /// subject's state instead (``SubjectState/absenceArmed``): there is one per watched subject.
@@ -72,6 +70,7 @@ public struct RuleEngine: Sendable {
         self.nextTicketNumber = nextTicketNumber
         self.now = EventTime(milliseconds: 0)
         self.lookup = RegistryLookup(registry: registry)
+        self.states = SubjectStates(rules: rules, registry: registry)
         for ticket in unresolved where ticket.status != .resolved {
             var copy = ticket
             copy.history = []
@@ -84,6 +83,11 @@ public struct RuleEngine: Sendable {
     /// Applies one event: fires timers due up to its time, resolves what it clears, raises or adds to
     /// what it triggers.
     public mutating func process(_ event: Event) -> [TicketUpdate] {
+        process(event, deviceIndex: nil)
+    }
+
+    /// ``process(_:)`` given where the decoder found the event's device in its site's device table.
+    mutating func process(_ event: Event, deviceIndex: Int?) -> [TicketUpdate] {
         var updates = advance(to: event.time)
         let typeIndex = event.type.index
         let plan = rules.plan(for: event.site)
@@ -91,12 +95,12 @@ public struct RuleEngine: Sendable {
         let triggers = plan.triggeredBy[typeIndex]
         guard !resolvers.isEmpty || !triggers.isEmpty else { return updates }
         let boxes = rules.boxes
-        var context = RuleContext(event: event, registry: registry)
+        var context = RuleContext(event: event, registry: registry, deviceIndex: deviceIndex)
         for ruleIndex in resolvers {
             autoResolve(boxes[ruleIndex], context: &context, into: &updates)
         }
         for ruleIndex in triggers {
-            evaluate(boxes[ruleIndex], context: &context, into: &updates)
+            evaluate(boxes[ruleIndex], index: ruleIndex, context: &context, into: &updates)
         }
         return updates
     }

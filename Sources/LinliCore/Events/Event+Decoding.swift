@@ -10,19 +10,28 @@ extension Event {
     /// copied once. The checks are those of the `UnsafeRawBufferPointer` overload.
     /// - Throws: ``EventDecodingError`` naming the first rule the message breaks.
     public init(topic: String, payload: some Collection<UInt8>, registry: SiteRegistry) throws(EventDecodingError) {
+        self = try Self.decoded(topic: topic, payload: payload, registry: registry).event
+    }
+
+    /// ``init(topic:payload:registry:)`` for any byte collection, with where the registry lists the device.
+    static func decoded(
+        topic: String,
+        payload: some Collection<UInt8>,
+        registry: SiteRegistry
+    ) throws(EventDecodingError) -> DecodedEvent {
         let count = payload.count
         guard count <= Self.payloadLimit else {
             throw .payloadTooLarge(size: count, limit: Self.payloadLimit)
         }
-        let decode = { (buffer: UnsafeRawBufferPointer) -> Result<Event, EventDecodingError> in
-            Result { () throws(EventDecodingError) -> Event in
-                try Event(topic: topic, payload: buffer, registry: registry)
+        let decode = { (buffer: UnsafeRawBufferPointer) -> Result<DecodedEvent, EventDecodingError> in
+            Result { () throws(EventDecodingError) -> DecodedEvent in
+                try Self.decoded(topic: topic, payload: buffer, registry: registry)
             }
         }
         let result =
             payload.withContiguousStorageIfAvailable { decode(UnsafeRawBufferPointer($0)) }
             ?? Array(payload).withUnsafeBytes { decode($0) }
-        self = try result.get()
+        return try result.get()
     }
 
     /// Decodes and validates one MQTT message against the v1 contract and the site registry.
@@ -53,6 +62,16 @@ extension Event {
     ///   - registry: The sites and devices events are checked against.
     /// - Throws: ``EventDecodingError`` naming the first rule the message breaks.
     public init(topic: String, payload: UnsafeRawBufferPointer, registry: SiteRegistry) throws(EventDecodingError) {
+        self = try Self.decoded(topic: topic, payload: payload, registry: registry).event
+    }
+
+    /// ``init(topic:payload:registry:)``, with where the registry lists the device, so that the rules do not
+    /// look it up again.
+    static func decoded(
+        topic: String,
+        payload: UnsafeRawBufferPointer,
+        registry: SiteRegistry
+    ) throws(EventDecodingError) -> DecodedEvent {
         guard payload.count <= Self.payloadLimit else {
             throw .payloadTooLarge(size: payload.count, limit: Self.payloadLimit)
         }
@@ -121,20 +140,22 @@ extension Event {
             time: time
         )
 
-        // The registry.
-        guard let site = registry.sites[route.site] else { throw .unknownSite(route.site) }
-        if let device = site.devices[route.device] {
-            guard device.kind == route.kind else {
-                throw .deviceKindMismatch(device: route.device, registered: device.kind, topicKind: route.kind)
+        // The registry, read in place (a registry entry is not copied).
+        guard let siteIndex = registry.sites.index(forKey: route.site) else { throw .unknownSite(route.site) }
+        let deviceIndex = registry.sites.values[siteIndex].devices.index(forKey: route.device)
+        if let deviceIndex {
+            let registered = registry.sites.values[siteIndex].devices.values[deviceIndex].kind
+            guard registered == route.kind else {
+                throw .deviceKindMismatch(device: route.device, registered: registered, topicKind: route.kind)
             }
-        } else if !site.acceptUnregistered {
+        } else if !registry.sites.values[siteIndex].acceptUnregistered {
             throw .unknownDevice(site: route.site, device: route.device)
         }
 
         // The data fields.
         parser.position = data.offset
         event.data = try Self.decodeData(of: type, with: &parser)
-        self = event
+        return DecodedEvent(event: event, deviceIndex: deviceIndex)
     }
 
     /// The event type a string span names, if any.

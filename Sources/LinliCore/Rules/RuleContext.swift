@@ -22,11 +22,21 @@ public struct RuleContext: Sendable {
 
     /// Builds the context of `event` from the registry.
     public init(event: Event, registry: SiteRegistry) {
+        self.init(event: event, registry: registry, deviceIndex: nil)
+    }
+
+    /// Builds the context of `event` from the registry, given where the decoder found its device in the site's
+    /// device table (checked: a position that does not list this device is looked up again).
+    init(event: Event, registry: SiteRegistry, deviceIndex: Int?) {
         self.event = event
         let site = registry.sites.index(forKey: event.site)
         siteName = site.map { registry.sites.values[$0].name }
         devices = site.map { registry.sites.values[$0].devices } ?? [:]
-        deviceEntry = devices.index(forKey: event.device)
+        if let deviceIndex, devices.keys.indices.contains(deviceIndex), devices.keys[deviceIndex] == event.device {
+            deviceEntry = deviceIndex
+        } else {
+            deviceEntry = devices.index(forKey: event.device)
+        }
         let residentID = event.data.resident ?? deviceEntry.flatMap { devices.values[$0].resident }
         self.residentID = residentID
         resident = residentID.flatMap { id in site.flatMap { registry.sites.values[$0].residents[id] } }
@@ -34,6 +44,9 @@ public struct RuleContext: Sendable {
 
     /// The event's device, when registered.
     public var device: Device? { deviceEntry.map { devices.values[$0] } }
+
+    /// The event's device's position in its site's device table, when registered.
+    var deviceIndex: Int? { deviceEntry }
 
     /// Whether the event's device is registered (its kind is then the event's: decoding checked it).
     public var isDeviceRegistered: Bool { deviceEntry != nil }
