@@ -18,6 +18,8 @@ public final class DaemonStatus: Sendable {
         public var ticketChanges: [String: Int] = [:]
         /// Whether the broker connection is up.
         public var brokerConnected = false
+        /// How many times the broker connection was lost (or a reconnection refused) since the daemon started.
+        public var brokerDisconnects = 0
         /// Batches committed.
         public var batches = 0
         /// Messages received (in the inbox journal) but not yet applied and committed.
@@ -82,5 +84,14 @@ public final class DaemonStatus: Sendable {
     /// Records the broker connection state.
     public func setBrokerConnected(_ connected: Bool) {
         state.withLock { $0.brokerConnected = connected }
+    }
+
+    /// Records that the broker connection was lost or a reconnection refused, as the client reports it (at once,
+    /// not at the next tick).
+    public func recordBrokerDisconnect() {
+        state.withLock { snapshot in
+            snapshot.brokerConnected = false
+            snapshot.brokerDisconnects += 1
+        }
     }
 }

@@ -88,6 +88,20 @@ public final class IngestPipeline: Service {
         return (outcomes, task)
     }
 
+    /// Records each loss of the broker connection in the status as the client reports it, until the client shuts
+    /// down.
+    private func watchConnection(_ client: MQTTClient) -> Task<Void, Never> {
+        let events = client.makeConnectionEvents()
+        return Task { [status] in
+            for await event in events {
+                switch event {
+                case .disconnected, .refused: status.recordBrokerDisconnect()
+                case .connected: break
+                }
+            }
+        }
+    }
+
     /// Connects, subscribes and processes until graceful shutdown; then stops receiving, drains what was
     /// buffered, commits it and returns.
     public func run() async throws {
@@ -116,6 +130,8 @@ public final class IngestPipeline: Service {
         try await MQTTClient.withClient(configuration: mqtt, logger: logger, onReceive: onReceive) { client in
             let (subscribed, subscribing) = subscribe(client)
             defer { subscribing.cancel() }
+            let watching = watchConnection(client)
+            defer { watching.cancel() }
             var isSubscribed = false
             let batches = MessageBatches(messages: client.messages, maximum: configuration.batchSize)
             let ticks = AsyncTimerSequence(interval: configuration.tickInterval, clock: .continuous)
