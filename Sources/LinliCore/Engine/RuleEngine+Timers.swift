@@ -14,6 +14,9 @@ extension RuleEngine {
         case .absence(let key):
             states[key]?.absenceArmed = false
             silenceReached(key, due: timer.due, lateNote: lateNote, into: &updates)
+        case .deviceAbsence(let slot):
+            states[slot].absenceArmed = false
+            silenceReached(states.key(of: slot), due: timer.due, lateNote: lateNote, into: &updates)
         case .daily(let key):
             dailyDeadlineReached(key, due: timer.due, lateNote: lateNote, into: &updates)
         }
@@ -122,7 +125,7 @@ extension RuleEngine {
                 if changed {
                     if firstStart { rostered.append(WatchRoster.hash(key)) } else if rosteredStart == nil { dirty.insert(key) }
                 }
-                if let due { timers.schedule(.absence(key), at: due) }
+                if let due { timers.schedule(absenceTimer(key), at: due) }
             }
             if case .dailyDeadline = rule.trigger {
                 // Residents share a few deadline times: work out each local day once, not once per resident.
@@ -247,7 +250,12 @@ extension RuleEngine {
     /// none was, and stores `state`).
     private mutating func armAbsence(_ key: DedupKey, state: inout SubjectState, at due: EventTime) {
         state.absenceArmed = true
-        timers.schedule(.absence(key), at: due)
+        timers.schedule(absenceTimer(key), at: due)
+    }
+
+    /// The absence timer of a subject: by slot for a state in a dense table (a compact timer), else by key.
+    func absenceTimer(_ key: DedupKey) -> TimerQueue.Purpose {
+        states.denseSlot(of: key).map(TimerQueue.Purpose.deviceAbsence) ?? .absence(key)
     }
 
     private mutating func dailyDeadlineReached(

@@ -114,7 +114,7 @@ extension RuleEngine {
         let (lastSeen, wasArmed) = Self.noteSignOfLife(at: time, arming: absenceLimit != nil, in: &states[key, default: SubjectState()])
         dirty.insert(key)
         if let limit = absenceLimit, !wasArmed {
-            timers.schedule(.absence(key), at: lastSeen + limit)
+            timers.schedule(absenceTimer(key), at: lastSeen + limit)
         }
     }
 
@@ -123,7 +123,7 @@ extension RuleEngine {
         let (lastSeen, wasArmed) = Self.noteSignOfLife(at: time, arming: true, in: &states[slot])
         states.markDirty(slot)
         if !wasArmed {
-            timers.schedule(.absence(states.key(of: slot)), at: lastSeen + limit)
+            timers.schedule(.deviceAbsence(slot), at: lastSeen + limit)
         }
     }
 

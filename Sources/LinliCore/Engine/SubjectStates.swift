@@ -77,10 +77,10 @@ struct SubjectStates: Sendable {
     }
 
     /// Whether the key's state lives in a dense table.
-    func isDense(_ key: DedupKey) -> Bool { slot(of: key) != nil }
+    func isDense(_ key: DedupKey) -> Bool { denseSlot(of: key) != nil }
 
     /// The dense slot of a key, when its state lives in a dense table.
-    private func slot(of key: DedupKey) -> Slot? {
+    func denseSlot(of key: DedupKey) -> Slot? {
         guard !tableByRuleID.isEmpty, case .device(let id) = key.subject, let table = tableByRuleID[key.rule]?[key.site],
             let position = tables[Int(table)].devices.index(forKey: id)
         else { return nil }
@@ -103,14 +103,14 @@ struct SubjectStates: Sendable {
     /// of states means nothing).
     subscript(key: DedupKey) -> SubjectState? {
         get {
-            if let slot = slot(of: key) {
+            if let slot = denseSlot(of: key) {
                 let state = self[slot]
                 return state == SubjectState() ? nil : state
             }
             return keyed[key]
         }
         set {
-            if let slot = slot(of: key) {
+            if let slot = denseSlot(of: key) {
                 self[slot] = newValue ?? SubjectState()
             } else if let newValue {
                 keyed[key] = newValue
@@ -125,7 +125,7 @@ struct SubjectStates: Sendable {
     subscript(key: DedupKey, default fallback: @autoclosure () -> SubjectState) -> SubjectState {
         get { self[key] ?? fallback() }
         _modify {
-            if let slot = slot(of: key) {
+            if let slot = denseSlot(of: key) {
                 yield &self[slot]
             } else {
                 yield &keyed[key, default: fallback()]
