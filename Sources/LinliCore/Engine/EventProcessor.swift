@@ -89,12 +89,19 @@ public struct EventProcessor: Sendable {
         output.accepted += 1
         output.seen.append(SeenEvent(source: event.source, id: event.id, time: event.time))
         output.updates += engine.process(event, deviceIndex: deviceIndex)
+        engine.forgetStale(before: engine.now - lateness, budget: Self.sweepPerEvent)
     }
+
+    /// Keyed engine states looked at for staleness per applied event (``RuleEngine/forgetStale(before:budget:)``),
+    /// and per clock advance (a tick of the daemon, which keeps the sweep going while no event comes).
+    static let sweepPerEvent = 1
+    static let sweepPerAdvance = 256
 
     /// Moves the engine's clock on (live mode: the wall clock), collecting what fires.
     /// - Parameter late: the timers fire after the fact (catching up after a restart).
     public mutating func advance(to time: EventTime, late: Bool = false, into output: inout ProcessorOutput) {
         output.updates += engine.advance(to: time, late: late)
+        engine.forgetStale(before: engine.now - lateness, budget: Self.sweepPerAdvance)
     }
 }
 

@@ -36,6 +36,8 @@ struct SubjectStates: Sendable {
     /// Rule id → site → table.
     private var tableByRuleID: [String: [String: Int32]] = [:]
     private var denseCount = 0
+    /// Where ``nextToSweep()`` is in `keyed`.
+    private var sweepPosition = 0
     /// Dense states changed since ``takeDirtySlots()``.
     private var dirtySlots: Set<Slot> = []
 
@@ -151,6 +153,16 @@ struct SubjectStates: Sendable {
 
     /// Whether any dense state changed since ``takeDirtySlots()``.
     var hasDirtySlots: Bool { !dirtySlots.isEmpty }
+
+    /// The keyed state at the sweep's position, moving the position on (round and round); `nil` when there is none.
+    /// A state removed meanwhile is replaced by the last one, which this round of the sweep may then skip: the next
+    /// round sees it.
+    mutating func nextToSweep() -> (key: DedupKey, state: SubjectState)? {
+        guard !keyed.isEmpty else { return nil }
+        if sweepPosition >= keyed.count { sweepPosition = 0 }
+        defer { sweepPosition += 1 }
+        return (keyed.keys[sweepPosition], keyed.values[sweepPosition])
+    }
 
     /// Makes room for `count` keyed states.
     mutating func reserveKeyedCapacity(_ count: Int) {
