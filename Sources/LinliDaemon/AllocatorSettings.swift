@@ -27,4 +27,12 @@ public enum AllocatorSettings {
         _ = mallopt(M_MMAP_THRESHOLD, mappingThreshold)
         #endif
     }
+
+    /// Returns the free memory the allocator holds to the system (`malloc_trim`): call it after a large,
+    /// short-lived piece of work (loading a registry, a commit of many states), not per event.
+    public static func releaseFreeMemory() {
+        #if canImport(Glibc)
+        _ = malloc_trim(0)
+        #endif
+    }
 }

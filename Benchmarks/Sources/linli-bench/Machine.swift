@@ -55,9 +55,9 @@ enum Machine {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
-    /// A field of `/proc/self/status` in kB (`VmHWM`, `VmRSS`).
-    static func status(_ field: String) -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    /// A field of `/proc/{process}/status` in kB (`VmHWM`, `VmRSS`), this process's by default.
+    static func status(_ field: String, process: String = "self") -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
             let number = line.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces).split(separator: " ").first
             return number.flatMap { Int($0) }

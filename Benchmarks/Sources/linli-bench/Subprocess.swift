@@ -10,6 +10,25 @@ enum Subprocess {
         return process.terminationStatus
     }
 
+    /// ``run(_:_:stdout:stderr:)``, also returning the program's peak resident memory in KiB (its `VmHWM`, read every
+    /// 10 ms while it runs: the last reading before it exits).
+    static func runWatchingMemory(
+        _ executable: String,
+        _ arguments: [String],
+        stdout: String,
+        stderr: String
+    ) throws -> (status: Int32, peakKB: Int) {
+        let process = try start(executable, arguments, stdout: stdout, stderr: stderr)
+        let pid = "\(process.processIdentifier)"
+        var peak = 0
+        while process.isRunning {
+            peak = max(peak, Machine.status("VmHWM", process: pid) ?? 0)
+            usleep(10_000)
+        }
+        process.waitUntilExit()
+        return (process.terminationStatus, peak)
+    }
+
     /// Starts `executable` (a path, or a name looked up on `PATH`), its standard input from `stdin` (nothing when
     /// `nil`).
     static func start(
