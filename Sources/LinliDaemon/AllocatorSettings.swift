@@ -29,7 +29,7 @@ public enum AllocatorSettings {
     }
 
     /// Returns the free memory the allocator holds to the system (`malloc_trim`): call it after a large,
-    /// short-lived piece of work (loading a registry, a commit of many states), not per event.
+    /// short-lived piece of work (parsing the site files), not per event.
     public static func releaseFreeMemory() {
         #if canImport(Glibc)
         _ = malloc_trim(0)

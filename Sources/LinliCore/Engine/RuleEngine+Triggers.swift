@@ -118,7 +118,7 @@ extension RuleEngine {
         }
     }
 
-    /// ``touch(_:at:absenceLimit:)`` for a state in a dense table: no key is built unless a timer is armed.
+    /// ``touch(_:at:absenceLimit:)`` for a state in a dense table: no key is built and nothing is hashed.
     private mutating func touch(_ slot: SubjectStates.Slot, at time: EventTime, absenceLimit limit: Duration) {
         let (lastSeen, wasArmed) = Self.noteSignOfLife(at: time, arming: true, in: &states[slot])
         states.markDirty(slot)
