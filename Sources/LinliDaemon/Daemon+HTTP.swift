@@ -25,8 +25,10 @@ extension Daemon {
                     (try? await store.tickets(
                         matching: TicketFilter(statuses: [.open, .acknowledged], includesHistory: false)
                     )) ?? []
+                let snapshot = status.snapshot
                 metrics.refresh(
-                    brokerConnected: status.snapshot.brokerConnected,
+                    brokerConnected: snapshot.brokerConnected,
+                    disconnects: snapshot.brokerDisconnects,
                     unresolved: unresolved,
                     now: WallClock.now()
                 )

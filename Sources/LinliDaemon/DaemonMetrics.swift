@@ -38,6 +38,9 @@ public final class DaemonMetrics: Sendable {
     private let feedPublished: Metrics.Counter
     private let feedCleared: Metrics.Counter
     private let brokerConnected: Metrics.Gauge
+    private let brokerDisconnects: Metrics.Counter
+    /// The status's disconnection count at the last scrape (the counter moves on by the difference).
+    private let countedDisconnects = Mutex(0)
     /// Counters and gauges with a label value, made on first use. Guarded by the mutex; any task.
     private let labelled = Mutex<[String: LabelledMetric]>([:])
     /// Gauge label sets reported at the last scrape, so ones that went away are set to 0.
@@ -68,6 +71,7 @@ public final class DaemonMetrics: Sendable {
         feedPublished = Metrics.Counter(label: "linli_feed_published_total", factory: factory)
         feedCleared = Metrics.Counter(label: "linli_feed_cleared_total", factory: factory)
         brokerConnected = Metrics.Gauge(label: "linli_broker_connected", factory: factory)
+        brokerDisconnects = Metrics.Counter(label: "linli_broker_disconnects_total", factory: factory)
     }
 
     /// Records one committed batch: what arrived, what the rules did, how late the events were when their
@@ -103,12 +107,20 @@ public final class DaemonMetrics: Sendable {
         if cleared > 0 { feedCleared.increment(by: cleared) }
     }
 
-    /// Sets the scrape-time gauges: broker connection, and unresolved and overdue tickets per team.
+    /// Sets the scrape-time figures: broker connection and disconnections, and unresolved and overdue tickets per
+    /// team.
     /// - Parameters:
+    ///   - connected: whether the broker connection is up.
+    ///   - disconnects: how many times it was lost since the daemon started (``DaemonStatus/Snapshot/brokerDisconnects``).
     ///   - unresolved: every ticket not resolved now (history not needed).
     ///   - now: the time overdue is judged at.
-    public func refresh(brokerConnected connected: Bool, unresolved: [Ticket], now: EventTime) {
+    public func refresh(brokerConnected connected: Bool, disconnects: Int, unresolved: [Ticket], now: EventTime) {
         brokerConnected.record(connected ? 1 : 0)
+        let newDisconnects = countedDisconnects.withLock { counted in
+            defer { counted = max(counted, disconnects) }
+            return disconnects - counted
+        }
+        if newDisconnects > 0 { brokerDisconnects.increment(by: newDisconnects) }
         var values: [String: (labels: [(String, String)], value: Int)] = [:]
         for ticket in unresolved {
             let severityKey = "unresolved|\(ticket.team)|\(ticket.severity.rawValue)"

@@ -77,6 +77,7 @@ struct OperationsTests {
         let writes = try #require(Self.value(samples, "linli_store_write_seconds_count"))
         #expect(writes >= 1)
         #expect(Self.value(samples, "linli_broker_connected") == 1)
+        #expect(Self.value(samples, "linli_broker_disconnects_total") == 0)
         #expect(Self.value(samples, "linli_tickets_unresolved", ["team": "security", "severity": "critical"]) == 1)
         #expect(Self.value(samples, "linli_tickets_unresolved", ["team": "sanitation", "severity": "medium"]) == 1)
         #expect(Self.value(samples, "linli_tickets_overdue", ["team": "security"]) == 0)
@@ -105,6 +106,9 @@ struct OperationsTests {
             return json["status"]?.string == "unhealthy" && json["checks"]?["broker"]?["ok"]?.bool == false
                 && json["checks"]?["store"]?["ok"]?.bool == true
         }
+        let metrics = try await TestServer.client.execute(.init(url: live.url + "/metrics"), timeout: .seconds(10))
+        let samples = try Self.parse(String(buffer: try await metrics.body.collect(upTo: 1 << 20)))
+        #expect((Self.value(samples, "linli_broker_disconnects_total") ?? 0) >= 1)
         try await live.stop()
     }
 }
