@@ -63,20 +63,21 @@ struct SubjectStatesTests {
         #expect(visited == keys)
     }
 
-    @Test("changed dense states are taken once, by key, with nil for a state that is gone")
-    func dirtySlotsAreTakenOnce() throws {
+    @Test("changed states are taken once, by key, with nil for a state that is gone, however they were marked")
+    func changesAreTakenOnce() throws {
         var (states, rules) = try Self.states()
         let ruleIndex = try #require(rules.indexByID["device-offline"])
         let bin = try #require(states.slot(rule: ruleIndex, site: "zijing", device: 0))
         let gate = try #require(states.slot(rule: ruleIndex, site: "zijing", device: 1))
         states[bin].lastSeen = EventTime(milliseconds: 7)
-        states.markDirty(bin)
-        states.markDirty(gate)
-        #expect(states.hasDirtySlots)
-        let taken = states.takeDirtySlots().sorted { $0.key.description < $1.key.description }
+        states.markChanged(bin)
+        states.markChanged(gate)
+        states.markChanged(states.key(of: bin))
+        #expect(states.hasChanges)
+        let taken = states.takeChanges().sorted { $0.key.description < $1.key.description }
         #expect(taken.map(\.key.subject) == [.device("ZJ-B03-K"), .device("ZJ-G01")])
         #expect(taken.map(\.state) == [Self.seen(7), nil])
-        #expect(!states.hasDirtySlots)
-        #expect(states.takeDirtySlots().isEmpty)
+        #expect(!states.hasChanges)
+        #expect(states.takeChanges().isEmpty)
     }
 }

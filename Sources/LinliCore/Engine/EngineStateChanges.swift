@@ -1,5 +1,3 @@
-internal import OrderedCollections
-
 /// The engine state changed since the last take, not yet encoded: the clock's blob and each changed subject's
 /// state (`nil` for a subject that no longer needs any).
 ///

@@ -1,5 +1,3 @@
-internal import OrderedCollections
-
 extension RuleEngine {
     /// The key prefix of the engine's blobs in the store's engine-state table.
     public static let stateKeyPrefix = "engine."
@@ -17,11 +15,9 @@ extension RuleEngine {
 
     /// What changed since the last call (or ``takeStateChanges()``), to be encoded later, elsewhere.
     public mutating func takeUnencodedStateChanges() -> EngineStateChanges {
-        let clock = clockDirty || !dirty.isEmpty || states.hasDirtySlots || rosterToStore != nil ? encodeClock() : nil
+        let clock = clockDirty || states.hasChanges || rosterToStore != nil ? encodeClock() : nil
         clockDirty = false
-        let subjects = dirty.map { key in (key: key, state: states[key]) } + states.takeDirtySlots()
-        // Keep the table of an everyday batch; let go of a large one (a reload may mark many subjects).
-        dirty.removeAll(keepingCapacity: dirty.capacity <= 1 << 14)
+        let subjects = states.takeChanges()
         defer { rosterToStore = nil }
         return EngineStateChanges(clock: clock, subjects: subjects, roster: rosterToStore?.encoded())
     }

@@ -20,7 +20,7 @@ extension RuleEngine {
             let pruned = Self.pruned(state, rule: rule, hasTicket: unresolved[key] != nil, now: now, horizon: horizon)
             guard pruned != state else { continue }
             states[key] = pruned.isEmpty && !pruned.absenceArmed ? nil : pruned
-            dirty.insert(key)
+            states.markChanged(key)
         }
     }
 

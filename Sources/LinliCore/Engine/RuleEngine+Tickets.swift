@@ -1,5 +1,3 @@
-internal import OrderedCollections
-
 extension RuleEngine {
     // MARK: - Raising
 

@@ -1,5 +1,3 @@
-internal import OrderedCollections
-
 extension RuleEngine {
     /// Handles one due timer.
     mutating func fire(_ timer: TimerQueue.Entry, lateNote: String?, into updates: inout [TicketUpdate]) {
@@ -123,7 +121,7 @@ extension RuleEngine {
                     return rosteredStart ?? since
                 }
                 if changed {
-                    if firstStart { rostered.append(WatchRoster.hash(key)) } else if rosteredStart == nil { dirty.insert(key) }
+                    if firstStart { rostered.append(WatchRoster.hash(key)) } else if rosteredStart == nil { states.markChanged(key) }
                 }
                 if let due { timers.schedule(absenceTimer(key), at: due) }
             }
@@ -215,7 +213,7 @@ extension RuleEngine {
         else { return }
         states[key]?.opening = nil
         forgetIfEmpty(key)
-        dirty.insert(key)
+        states.markChanged(key)
         var context = syntheticContext(rule, key: key, at: due)
         raise(rule, key: key, at: due, evidence: [opening.id], context: &context, note: lateNote, into: &updates)
     }
@@ -240,7 +238,7 @@ extension RuleEngine {
         state.lastSeen = lastSeen
         state.silenceReported = true
         states[key] = state
-        dirty.insert(key)
+        states.markChanged(key)
         let note = "no sign of life since \(lastSeen) (limit \(limit.shortText))"
         var context = syntheticContext(rule, key: key, at: due)
         raise(rule, key: key, at: due, evidence: [], context: &context, note: joined(note, lateNote), into: &updates)

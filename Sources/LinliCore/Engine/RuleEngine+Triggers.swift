@@ -1,5 +1,3 @@
-internal import OrderedCollections
-
 extension RuleEngine {
     /// Shows an event to one rule's trigger (the rule at `index` of the rule set) and updates the subject's state.
     mutating func evaluate(_ rule: RuleBox, index: Int, context: inout RuleContext, into updates: inout [TicketUpdate]) {
@@ -22,9 +20,8 @@ extension RuleEngine {
             }
         case .absence(let absence):
             guard absence.signs.matches(&context) else { return }
-            if let position = context.deviceIndex, rule.rule.subject == .device,
-                let slot = states.slot(rule: index, site: context.event.site, device: position)
-            {
+            // Only absence rules about devices have dense tables.
+            if let position = context.deviceIndex, let slot = states.slot(rule: index, site: context.event.site, device: position) {
                 // A registered device of a rule with a dense table: the kind was checked against the registry.
                 guard let limit = absence.limit(for: context.event.kind) else { return }
                 touch(slot, at: context.event.time, absenceLimit: limit)
@@ -74,7 +71,7 @@ extension RuleEngine {
         if state.recent.count > keep { state.recent.removeFirst(state.recent.count - keep) }
         state.recent.removeAll { $0.time < now - within - within }
         states[key] = state
-        dirty.insert(key)
+        states.markChanged(key)
         // Where the new match sits now that older ones were trimmed (gone if it was the oldest).
         guard let index = state.recent.lastIndex(of: match) else { return nil }
         let times = state.recent
@@ -94,7 +91,7 @@ extension RuleEngine {
         guard state.opening == nil else { return }
         state.opening = SubjectState.Match(time: event.time, id: event.id)
         states[key] = state
-        dirty.insert(key)
+        states.markChanged(key)
         timers.schedule(.opening(key), at: event.time + within)
     }
 
@@ -102,7 +99,7 @@ extension RuleEngine {
         guard let opening = states[key]?.opening, opening.time <= time else { return }
         states[key]?.opening = nil
         forgetIfEmpty(key)
-        dirty.insert(key)
+        states.markChanged(key)
     }
 
     // MARK: - Signs of life and quiet periods
@@ -112,7 +109,7 @@ extension RuleEngine {
     /// The hot path of `device-offline`, which every event touches: one hash look-up updates the state in place.
     private mutating func touch(_ key: DedupKey, at time: EventTime, absenceLimit: Duration?) {
         let (lastSeen, wasArmed) = Self.noteSignOfLife(at: time, arming: absenceLimit != nil, in: &states[key, default: SubjectState()])
-        dirty.insert(key)
+        states.markChanged(key)
         if let limit = absenceLimit, !wasArmed {
             timers.schedule(absenceTimer(key), at: lastSeen + limit)
         }
@@ -121,7 +118,7 @@ extension RuleEngine {
     /// ``touch(_:at:absenceLimit:)`` for a state in a dense table: no key is built and nothing is hashed.
     private mutating func touch(_ slot: SubjectStates.Slot, at time: EventTime, absenceLimit limit: Duration) {
         let (lastSeen, wasArmed) = Self.noteSignOfLife(at: time, arming: true, in: &states[slot])
-        states.markDirty(slot)
+        states.markChanged(slot)
         if !wasArmed {
             timers.schedule(.deviceAbsence(slot), at: lastSeen + limit)
         }
@@ -148,7 +145,7 @@ extension RuleEngine {
         var state = states[key] ?? SubjectState()
         state.lastMatch = max(state.lastMatch ?? time, time)
         states[key] = state
-        dirty.insert(key)
+        states.markChanged(key)
         if unresolved[key] != nil, quietArmed.insert(key).inserted {
             timers.schedule(.quiet(key), at: (state.lastMatch ?? time) + quiet)
         }

@@ -42,8 +42,6 @@ public struct RuleEngine: Sendable {
     var quietArmed: Set<DedupKey> = []
     /// Daily deadlines pending, with the start of their local day.
     var dailyDue: [DedupKey: (start: EventTime, deadline: EventTime)] = [:]
-    /// Keys whose state changed since ``takeStateChanges()``.
-    var dirty: Set<DedupKey> = []
     var clockDirty = false
     /// The roster restored with the state, until the restore's start of watching has read it.
     var roster: WatchRoster?

@@ -38,8 +38,9 @@ struct SubjectStates: Sendable {
     private var denseCount = 0
     /// Where ``nextToSweep()`` is in `keyed`.
     private var sweepPosition = 0
-    /// Dense states changed since ``takeDirtySlots()``.
-    private var dirtySlots: Set<Slot> = []
+    /// States changed since ``takeChanges()``: by key, and (touched on the hot path, where no key is built) by slot.
+    private var changedKeys: Set<DedupKey> = []
+    private var changedSlots: Set<Slot> = []
 
     /// Creates empty states, with a dense table for each absence rule that watches devices and each site.
     init(rules: RuleSet, registry: SiteRegistry) {
@@ -135,24 +136,33 @@ struct SubjectStates: Sendable {
         }
     }
 
-    /// Marks a dense state as changed, to be stored with the next commit.
-    mutating func markDirty(_ slot: Slot) {
-        dirtySlots.insert(slot)
+    /// Marks a subject's state as changed (or gone), to be stored with the next commit.
+    mutating func markChanged(_ key: DedupKey) {
+        changedKeys.insert(key)
     }
 
-    /// The dense states changed since the last call, by key (`nil` for one that no longer has a state).
-    mutating func takeDirtySlots() -> [(key: DedupKey, state: SubjectState?)] {
-        guard !dirtySlots.isEmpty else { return [] }
-        let changes = dirtySlots.map { slot in
+    /// Marks a dense state as changed, to be stored with the next commit.
+    mutating func markChanged(_ slot: Slot) {
+        changedSlots.insert(slot)
+    }
+
+    /// Whether any state changed since ``takeChanges()``.
+    var hasChanges: Bool { !changedKeys.isEmpty || !changedSlots.isEmpty }
+
+    /// The states changed since the last call, each once, by key (`nil` for one that no longer has a state).
+    mutating func takeChanges() -> [(key: DedupKey, state: SubjectState?)] {
+        var changes = changedKeys.map { key in (key: key, state: self[key]) }
+        for slot in changedSlots {
+            let key = key(of: slot)
+            guard !changedKeys.contains(key) else { continue }
             let state = self[slot]
-            return (key: key(of: slot), state: state == SubjectState() ? nil : state)
+            changes.append((key: key, state: state == SubjectState() ? nil : state))
         }
-        dirtySlots.removeAll(keepingCapacity: dirtySlots.capacity <= 1 << 14)
+        // Keep the tables of an everyday batch; let go of large ones (a reload may mark many subjects).
+        changedKeys.removeAll(keepingCapacity: changedKeys.capacity <= 1 << 14)
+        changedSlots.removeAll(keepingCapacity: changedSlots.capacity <= 1 << 14)
         return changes
     }
-
-    /// Whether any dense state changed since ``takeDirtySlots()``.
-    var hasDirtySlots: Bool { !dirtySlots.isEmpty }
 
     /// The keyed state at the sweep's position, moving the position on (round and round); `nil` when there is none.
     /// A state removed meanwhile is replaced by the last one, which this round of the sweep may then skip: the next

@@ -33,7 +33,7 @@ public enum Subject: Sendable, Hashable, CustomStringConvertible {
 
 /// One open ticket per rule, site and subject: while one is not resolved, triggers add occurrences to it.
 ///
-/// The engine looks keys up several times per event (state, dirty set, armed timers, open tickets), so a key
+/// The engine looks keys up several times per event (state, changed states, armed timers, open tickets), so a key
 /// hashes its three strings once, when it is made, and hashing it later feeds that one number.
 public struct DedupKey: Sendable, Hashable, CustomStringConvertible {
     /// The rule id.
