@@ -9,7 +9,8 @@ import UnixSignals
 /// The daemon's heart: receives messages from the broker, runs them through the ``EventProcessor`` and
 /// commits what they produce in group commits, written while the next batch is processed
 /// (``BackgroundCommitter``): ticket changes at once, the rest after `pipeline.batch_size` messages or
-/// `pipeline.commit_delay_ms` (``CommitSchedule``).
+/// `pipeline.commit_delay_ms` (``CommitSchedule``), and while a transaction is being written, all that
+/// gathered meanwhile as soon as it ends.
 ///
 /// The session (and so all rule-engine state) has one owner: this service's `run()`; nothing else
 /// touches it, so there is no de-duplication race. A tick on the wall clock advances the engine (so
@@ -63,7 +64,8 @@ public final class IngestPipeline: Service {
         case subscribed((any Error)?)
         case tick
         case reload
-        /// The commit delay has passed: results held back are committed if still pending.
+        /// The commit delay has passed, or the transaction in flight has ended: results held back are committed
+        /// if still pending.
         case flush
     }
 
@@ -109,7 +111,8 @@ public final class IngestPipeline: Service {
         var revision = try await store.currentRevision()
         var inbox = try await InboxProgress.open(configuration: configuration, store: store, logger: logger)
         defer { inbox.journal.close() }
-        var committer = BackgroundCommitter()
+        let (commitsEnded, commitEnded) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        var committer = BackgroundCommitter(onFinished: { commitEnded.yield() })
         try await replayJournal(into: &session, inbox: &inbox, committer: &committer)
         let mqtt = try MQTTConfiguration(daemon: configuration.mqtt)
         logger.info("connecting to broker", metadata: ["mqtt.broker": "\(mqtt.host):\(mqtt.port)"])
@@ -139,11 +142,11 @@ public final class IngestPipeline: Service {
             let reloads = await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown()
             let flushInterval = configuration.commitDelay > .zero ? configuration.commitDelay : configuration.tickInterval
             let flushes = AsyncTimerSequence(interval: flushInterval, clock: .continuous).cancelOnGracefulShutdown()
-            // Messages go through one merge only (each level is a task hop); the rare inputs share the inner one.
+            // Messages go through one merge only (each level is a task hop); the rare inputs share the inner ones.
             let inputs = merge(
                 batches.map { Input.messages($0) },
-                merge(subscribed, ticks.map { _ in Input.tick }, flushes.map { _ in Input.flush }),
-                reloads.map { _ in Input.reload }
+                merge(subscribed, ticks.map { _ in Input.tick }, reloads.map { _ in Input.reload }),
+                merge(flushes.map { _ in Input.flush }, commitsEnded.cancelOnGracefulShutdown().map { Input.flush })
             )
             var schedule = CommitSchedule(
                 delay: configuration.commitDelay,
@@ -179,7 +182,8 @@ public final class IngestPipeline: Service {
                         break
                     }
                     let now = ContinuousClock.now
-                    if schedule.isDue(withTicketChanges: !session.pending.updates.isEmpty, at: now) {
+                    let hasTicketChanges = !session.pending.updates.isEmpty
+                    if schedule.shouldCommit(withTicketChanges: hasTicketChanges, committerBusy: committer.isBusy, at: now) {
                         try await submitCommit(&session, inbox: &inbox, committer: &committer)
                         schedule.committed(at: now)
                     }

@@ -7,8 +7,9 @@ public import TicketStore
 /// read), so the same messages give the same tickets, ids included, however fast they are replayed. Messages
 /// go through a ``ProcessingSession`` exactly as in the live pipeline: decoded and checked against the
 /// contract (a bad one becomes a dead letter), de-duplicated, shown to the rules; what they produce is
-/// committed every ``chunkSize`` messages, so a long capture is not held in one transaction. Replaying a file
-/// in two parts against one store gives what replaying it whole gives.
+/// committed every ``chunkSize`` messages (while a transaction is being written, what gathers meanwhile commits
+/// in one once it ends), so a long capture is not held in one transaction. Replaying a file in two parts
+/// against one store gives what replaying it whole gives.
 ///
 /// ```swift
 /// var replayer = try await Replayer.start(rules: rules, registry: registry, store: try TicketStore.inMemory())
@@ -21,6 +22,9 @@ public struct Replayer: Sendable {
     public static let defaultChunkSize = 10_000
     /// Messages between two yields of the task.
     static let yieldInterval = 512
+    /// Chunks processed ahead, at most, while a slow transaction (a state-log fold) is written; their results
+    /// then commit together.
+    static let backlogChunks = 8
 
     /// The store tickets, dead letters and engine state are committed to.
     public var store: TicketStore { session.store }
@@ -74,7 +78,8 @@ public struct Replayer: Sendable {
         try await replay(topic: line.topic, payload: line.payload, at: line.at)
     }
 
-    /// Replays one message; commits when a chunk is full.
+    /// Replays one message; commits when a chunk is full and the previous commit has been written (or
+    /// ``backlogChunks`` chunks are waiting).
     ///
     /// A valid event moves the engine's clock to its time (timers due by then fire first). A message that is
     /// rejected is kept as a dead letter received at `at` when the capture recorded it, else at the engine's
@@ -88,7 +93,7 @@ public struct Replayer: Sendable {
         session.ingest(topic: topic, payload: payload, receivedAt: receivedAt)
         summary.messages += 1
         uncommitted += 1
-        if uncommitted >= chunkSize {
+        if uncommitted >= chunkSize && (!committer.isBusy || uncommitted >= Self.backlogChunks * chunkSize) {
             try await commit()
         } else if summary.messages % Self.yieldInterval == 0 {
             // A long replay is CPU work on the cooperative pool: let other tasks (a daemon in the same

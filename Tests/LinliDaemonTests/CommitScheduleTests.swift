@@ -49,6 +49,41 @@ struct CommitScheduleTests {
         #expect(eager.isDue(withTicketChanges: false, at: start))
     }
 
+    @Test("a due commit waits for an idle committer until the backlog limit; then it goes ahead and waits")
+    func busyCommitterHoldsBackUpToTheBacklogLimit() {
+        var schedule = CommitSchedule(delay: .milliseconds(50), batchSize: 100, backlogLimit: 400, start: start)
+        schedule.processed(messages: 100)
+        let now = start + .milliseconds(1)
+        #expect(schedule.shouldCommit(withTicketChanges: false, committerBusy: false, at: now))
+        #expect(!schedule.shouldCommit(withTicketChanges: false, committerBusy: true, at: now))
+        #expect(!schedule.shouldCommit(withTicketChanges: true, committerBusy: true, at: now), "tickets wait too")
+        schedule.processed(messages: 299)
+        #expect(!schedule.shouldCommit(withTicketChanges: false, committerBusy: true, at: now))
+        schedule.processed(messages: 1)
+        #expect(schedule.shouldCommit(withTicketChanges: false, committerBusy: true, at: now), "the backlog limit")
+        #expect(CommitSchedule(delay: .zero, batchSize: 10, start: start).backlogLimit == 160)
+    }
+
+    @Test("the committer is busy from a submit until that transaction ends, and says when it ends")
+    func committerReportsItsTransactions() async throws {
+        let (ended, endedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
+        var committer = BackgroundCommitter(onFinished: { endedContinuation.yield() })
+        #expect(!committer.isBusy)
+        try await committer.submit {
+            for await _ in release { return }
+        }
+        #expect(committer.isBusy, "the transaction waits for its release")
+        releaseContinuation.yield()
+        var endings = ended.makeAsyncIterator()
+        #expect(await endings.next() != nil)
+        #expect(!committer.isBusy)
+        try await committer.submit { throw CancellationError() }
+        #expect(await endings.next() != nil, "a failed transaction ends too")
+        #expect(!committer.isBusy)
+        await #expect(throws: CancellationError.self) { try await committer.wait() }
+    }
+
     @Test("pipeline.commit_delay_ms is read, defaults to 50 ms, and a negative value is refused naming the key")
     func configurationKey() throws {
         func configuration(_ milliseconds: Int?) throws -> DaemonConfiguration {

@@ -77,6 +77,28 @@ public final class MosquittoBroker: Sendable {
         allowAnonymous: Bool = true
     ) async throws -> MosquittoBroker {
         let executable = try findExecutable("mosquitto", in: ["/usr/sbin", "/usr/local/sbin"])
+        var attempt = 1
+        while true {
+            do {
+                return try await startOnFreePort(executable, extraConfig: extraConfig, persistence: persistence, allowAnonymous: allowAnonymous)
+            } catch MosquittoBrokerError.exitedEarly(let log) where log.contains("Address already in use") && attempt < Self.portAttempts {
+                // The port was free when picked, then taken (an outgoing connection of another test got it as its
+                // ephemeral port): pick another.
+                attempt += 1
+            }
+        }
+    }
+
+    /// Brokers started on a new port, at most, when the port picked was taken before the broker could listen.
+    static let portAttempts = 5
+
+    /// Writes a configuration for a new free port and directory, and starts the broker on it.
+    private static func startOnFreePort(
+        _ executable: String,
+        extraConfig: String,
+        persistence: Bool,
+        allowAnonymous: Bool
+    ) async throws -> MosquittoBroker {
         let directory = try TemporaryDirectory(prefix: "mosquitto")
         let broker = MosquittoBroker(port: try freeLoopbackPort(), directory: directory, executable: executable)
         var lines = [
