@@ -149,8 +149,9 @@ public struct PendingCommit: Sendable {
 
     /// The store's batch: ticket changes, dead letters, seen events and the encoded engine state.
     public func batch() -> IngestBatch {
-        var engineState = state.encoded()
-        engineState.merge(extraState) { _, extra in extra }
+        var engineState = EngineStateBlobs()
+        state.encode(into: &engineState)
+        for (key, value) in extraState { engineState.append(key: key, value: value) }
         return IngestBatch(
             changes: output.updates.map(TicketChange.init),
             deadLetters: output.deadLetters,

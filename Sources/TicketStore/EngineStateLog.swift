@@ -11,23 +11,10 @@ import GRDB
 /// table's pages about once for many batches.
 ///
 /// An entry of the log is a sequence of key/value pairs, each as the key's UTF-8 length (`UInt32`, little
-/// endian), the key, the value's length (`UInt32`) and the value.
+/// endian), the key, the value's length (`UInt32`) and the value: an ``EngineStateBlobs`` as it is built.
 enum EngineStateLog {
-    /// The blob of a log entry.
-    static func encode(_ state: [String: [UInt8]]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(state.reduce(0) { $0 + $1.key.utf8.count + $1.value.count + 8 })
-        for (key, value) in state {
-            appendLength(key.utf8.count, to: &bytes)
-            bytes += key.utf8
-            appendLength(value.count, to: &bytes)
-            bytes += value
-        }
-        return bytes
-    }
-
     /// Calls `body` with each key and value of a log entry, in order; returns `false` when the entry is damaged.
-    static func forEach(in entry: Data, _ body: (String, [UInt8]) throws -> Void) rethrows -> Bool {
+    static func forEach(in entry: some ContiguousBytes, _ body: (String, [UInt8]) throws -> Void) rethrows -> Bool {
         try entry.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -43,14 +30,14 @@ enum EngineStateLog {
     /// Appends a log entry; folds the log into the base table first when it has grown to `foldBytes`.
     ///
     /// Each row carries the log's running size (`log_bytes`), so the size is read from the newest row alone.
-    static func append(_ state: [String: [UInt8]], foldBytes: Int, in db: Database) throws {
+    static func append(_ state: EngineStateBlobs, foldBytes: Int, in db: Database) throws {
         let newest = try db.cachedStatement(sql: "SELECT log_bytes FROM engine_state_log ORDER BY id DESC LIMIT 1")
         var logged = try Int.fetchOne(newest) ?? 0
         if logged >= foldBytes {
             try fold(in: db)
             logged = 0
         }
-        let entry = encode(state)
+        let entry = state.entry
         let insert = try db.cachedStatement(sql: "INSERT INTO engine_state_log (log_bytes, entries) VALUES (?, ?)")
         try insert.execute(arguments: [logged + entry.count, Data(entry)])
     }
@@ -130,10 +117,6 @@ enum EngineStateLog {
                 throw TicketStoreError.corrupt("engine_state_log \(id): column entries is not a state log entry")
             }
         }
-    }
-
-    private static func appendLength(_ length: Int, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: UInt32(length).littleEndian) { bytes += $0 }
     }
 
     private static func read(_ buffer: UnsafeRawBufferPointer, _ offset: inout Int) -> UnsafeRawBufferPointer.SubSequence? {

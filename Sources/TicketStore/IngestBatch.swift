@@ -7,7 +7,7 @@ public import LinliCore
 /// var batch = IngestBatch()
 /// batch.changes.append(TicketChange(ticket: ticket, newHistory: [opened]))
 /// batch.seenEvents.append(SeenEvent(source: "gw-1", id: event.id, time: event.time))
-/// batch.engineState["timers"] = encodedTimers
+/// batch.engineState.append(key: "timers", value: encodedTimers)
 /// try await store.commit(batch)
 /// ```
 public struct IngestBatch: Sendable, Hashable {
@@ -18,14 +18,14 @@ public struct IngestBatch: Sendable, Hashable {
     /// Events processed by this batch; an event already recorded is left as it is.
     public var seenEvents: [SeenEvent]
     /// Engine state blobs to insert or replace by key; keys not named are left untouched.
-    public var engineState: [String: [UInt8]]
+    public var engineState: EngineStateBlobs
 
     /// Creates a batch, empty by default.
     public init(
         changes: [TicketChange] = [],
         deadLetters: [DeadLetter] = [],
         seenEvents: [SeenEvent] = [],
-        engineState: [String: [UInt8]] = [:]
+        engineState: EngineStateBlobs = EngineStateBlobs()
     ) {
         self.changes = changes
         self.deadLetters = deadLetters

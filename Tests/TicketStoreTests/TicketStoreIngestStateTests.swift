@@ -88,6 +88,23 @@ struct TicketStoreIngestStateTests {
         #expect(try await store.allEngineState() == ["timers": [9, 8], "windows": [4], "empty": []])
     }
 
+    @Test("blobs written in place are the blobs given as a dictionary: empty values, long values, any key text")
+    func engineStateBlobsLayout() async throws {
+        let long = [UInt8](repeating: 7, count: 70_000)
+        let expected: [String: [UInt8]] = ["engine.clock": [1], "empty": [], "engine.s/r/日/device:ZJ": long]
+        var inPlace = EngineStateBlobs()
+        inPlace.append(writingKey: { $0 += "engine.clock".utf8 }, writingValue: { $0.append(1) })
+        inPlace.append(writingKey: { $0 += "empty".utf8 }, writingValue: { _ in })
+        inPlace.append(writingKey: { $0 += "engine.s/r/日/device:ZJ".utf8 }, writingValue: { $0 += long })
+        #expect(inPlace.count == 3)
+        #expect(inPlace.dictionary == expected)
+        #expect(EngineStateBlobs(expected).dictionary == expected)
+        #expect(EngineStateBlobs().isEmpty && !inPlace.isEmpty)
+
+        try await store.commit(IngestBatch(engineState: inPlace))
+        #expect(try await store.allEngineState() == expected)
+    }
+
     @Test(
         "engine state reads the same whether its log is folded after every batch, now and then, or never",
         arguments: [1, 40, 1 << 20]
@@ -101,7 +118,7 @@ struct TicketStoreIngestStateTests {
                 state["engine.s/rule/site/device:\(subject)"] = subject == 4 && batch > 6 ? [] : [UInt8(batch), UInt8(subject)]
             }
             expected.merge(state) { _, new in new }
-            try await store.commit(IngestBatch(engineState: state))
+            try await store.commit(IngestBatch(engineState: EngineStateBlobs(state)))
             #expect(try await store.allEngineState() == expected, "after batch \(batch)")
         }
         #expect(try await store.engineState(key: "engine.clock") == [11])

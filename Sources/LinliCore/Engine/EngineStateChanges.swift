@@ -22,13 +22,35 @@ public struct EngineStateChanges: Sendable {
     /// `engine.s/{rule}/{site}/{subject}` per changed subject (an empty blob for a subject that no longer
     /// needs state), and `engine.roster` once.
     public func encoded() -> [String: [UInt8]] {
-        var blobs: [String: [UInt8]] = [:]
-        blobs.reserveCapacity(count)
-        if let clock { blobs[RuleEngine.clockKey] = clock }
-        if let roster { blobs[RuleEngine.rosterKey] = roster }
+        var blobs = DictionarySink()
+        encode(into: &blobs)
+        return blobs.blobs
+    }
+
+    /// ``encoded()``, each blob written straight into `sink`: what a commit does.
+    public func encode(into sink: inout some StateBlobSink) {
+        if let clock { sink.append(writingKey: { $0 += RuleEngine.clockKey.utf8 }, writingValue: { $0 += clock }) }
+        if let roster { sink.append(writingKey: { $0 += RuleEngine.rosterKey.utf8 }, writingValue: { $0 += roster }) }
         for (key, state) in subjects {
-            blobs[RuleEngine.blobName(key)] = state.map(RuleEngine.encode) ?? []
+            sink.append(
+                writingKey: { RuleEngine.appendBlobName(key, to: &$0) },
+                writingValue: { bytes in
+                    if let state { RuleEngine.encode(state, to: &bytes) }
+                }
+            )
         }
-        return blobs
+    }
+}
+
+/// The blobs as a dictionary (``EngineStateChanges/encoded()``).
+private struct DictionarySink: StateBlobSink {
+    var blobs: [String: [UInt8]] = [:]
+
+    mutating func append(writingKey: (inout [UInt8]) -> Void, writingValue: (inout [UInt8]) -> Void) {
+        var key: [UInt8] = []
+        var value: [UInt8] = []
+        writingKey(&key)
+        writingValue(&value)
+        blobs[String(decoding: key, as: UTF8.self)] = value
     }
 }

@@ -65,37 +65,32 @@ extension RuleEngine {
         return DedupKey(rule: String(parts[0]), site: String(parts[1]), subject: subject)
     }
 
-    /// `engine.s/{rule}/{site}/{subject}`: the same text as `subjectPrefix + key.description`, built without
-    /// string interpolation (one per changed subject per commit).
+    /// `engine.s/{rule}/{site}/{subject}`: the same text as `subjectPrefix + key.description`.
     static func blobName(_ key: DedupKey) -> String {
+        var bytes: [UInt8] = []
+        appendBlobName(key, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``blobName(_:)``'s UTF-8 to `bytes`, without string interpolation or a string (one per changed
+    /// subject per commit).
+    static func appendBlobName(_ key: DedupKey, to bytes: inout [UInt8]) {
+        var rule = key.rule
+        var site = key.site
+        var id = key.subject.id
+        bytes.reserveCapacity(bytes.count + subjectPrefix.utf8.count + rule.utf8.count + site.utf8.count + id.utf8.count + 11)
+        bytes += subjectPrefix.utf8
+        rule.withUTF8 { bytes += $0 }
+        bytes.append(UInt8(ascii: "/"))
+        site.withUTF8 { bytes += $0 }
+        bytes.append(UInt8(ascii: "/"))
         let kind: StaticString =
             switch key.subject {
             case .device: "device:"
             case .resident: "resident:"
             }
-        var rule = key.rule
-        var site = key.site
-        var id = key.subject.id
-        let count =
-            subjectPrefix.utf8.count + rule.utf8.count + site.utf8.count + kind.utf8CodeUnitCount + id.utf8.count + 2
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var offset = 0
-            func append(_ part: UnsafeBufferPointer<UInt8>) {
-                for index in 0..<part.count { buffer[offset + index] = part[index] }
-                offset += part.count
-            }
-            var prefix = subjectPrefix
-            prefix.withUTF8(append)
-            rule.withUTF8(append)
-            buffer[offset] = UInt8(ascii: "/")
-            offset += 1
-            site.withUTF8(append)
-            buffer[offset] = UInt8(ascii: "/")
-            offset += 1
-            kind.withUTF8Buffer(append)
-            id.withUTF8(append)
-            return offset
-        }
+        kind.withUTF8Buffer { bytes += $0 }
+        id.withUTF8 { bytes += $0 }
     }
 
     /// `{"r": [[ms, id], …], "o": [ms, id], "l": ms, "m": ms, "s": true}`, each key only when set.
@@ -103,12 +98,22 @@ extension RuleEngine {
     /// States without matches (signs of life, last matches: nearly all of them) are written byte by byte;
     /// the others through ``JSONWriter``. Both give the same text.
     static func encode(_ state: SubjectState) -> [UInt8] {
-        guard state.recent.isEmpty, state.opening == nil else { return encodeWithMatches(state) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(48)
+        encode(state, to: &bytes)
+        return bytes
+    }
+
+    /// Appends ``encode(_:)``'s bytes to `bytes`.
+    static func encode(_ state: SubjectState, to bytes: inout [UInt8]) {
+        guard state.recent.isEmpty, state.opening == nil else {
+            bytes += encodeWithMatches(state)
+            return
+        }
+        let start = bytes.count
         bytes.append(UInt8(ascii: "{"))
         func field(_ name: UInt8) {
-            if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+            if bytes.count > start + 1 { bytes.append(UInt8(ascii: ",")) }
             bytes.append(UInt8(ascii: "\""))
             bytes.append(name)
             bytes.append(UInt8(ascii: "\""))
@@ -130,7 +135,6 @@ extension RuleEngine {
             bytes.append(contentsOf: "true".utf8)
         }
         bytes.append(UInt8(ascii: "}"))
-        return bytes
     }
 
     /// ``encode(_:)`` for states with a window or an opening match.
