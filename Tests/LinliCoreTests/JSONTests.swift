@@ -30,6 +30,7 @@ import Testing
         ("\t\r\n {\"k\" : \"v\" } \n", .object(["k": .string("v")])),
         (#""\"\\\/\b\f\n\r\t""#, .string("\"\\/\u{8}\u{C}\n\r\t")),
         (#""\u00e9\u4e2d\ud83d\ude00\u0000""#, .string("é中😀\u{0}")),
+        (#""{\"topic\": \"linli/v1\", \"t\": \"a\\b\"} \u00e9 end""#, .string(#"{"topic": "linli/v1", "t": "a\b"} é end"#)),
         ("\"é中😀 \u{7F}\"", .string("é中😀 \u{7F}")),
     ]
 

@@ -355,37 +355,46 @@ struct JSONParser {
     /// The content of a string span as UTF-8 bytes, escapes decoded.
     func decoded(_ span: StringSpan) -> [UInt8] {
         guard span.hasEscapes else { return Array(bytes[span.start..<span.end]) }
-        var out: [UInt8] = []
-        out.reserveCapacity(span.end - span.start)
-        var index = span.start
-        while index < span.end {
-            let byte = bytes[index]
-            guard byte == UInt8(ascii: "\\") else {
-                out.append(byte)
-                index += 1
-                continue
+        // Decoding never lengthens: an escape's bytes become at most as many bytes of UTF-8.
+        return [UInt8](unsafeUninitializedCapacity: span.end - span.start) { out, written in
+            written = 0
+            func put(_ byte: UInt8) {
+                out[written] = byte
+                written += 1
             }
-            let escape = bytes[index + 1]
-            index += 2
-            switch escape {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = UInt32(hexValue(at: index))
-                index += 4
-                if scalar >= 0xD800, scalar <= 0xDBFF {
-                    let low = UInt32(hexValue(at: index + 2))
-                    index += 6
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            var index = span.start
+            while index < span.end {
+                // The run of plain bytes up to the next escape, copied at once.
+                var runEnd = index
+                while runEnd < span.end, bytes[runEnd] != UInt8(ascii: "\\") { runEnd += 1 }
+                if runEnd > index {
+                    UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: out[written..<(written + runEnd - index)]))
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[index..<runEnd]))
+                    written += runEnd - index
+                    index = runEnd
                 }
-                appendUTF8(&out, Unicode.Scalar(scalar) ?? "\u{FFFD}")
-            default: out.append(escape)
+                guard index < span.end else { break }
+                let escape = bytes[index + 1]
+                index += 2
+                switch escape {
+                case UInt8(ascii: "b"): put(0x08)
+                case UInt8(ascii: "f"): put(0x0C)
+                case UInt8(ascii: "n"): put(0x0A)
+                case UInt8(ascii: "r"): put(0x0D)
+                case UInt8(ascii: "t"): put(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = UInt32(hexValue(at: index))
+                    index += 4
+                    if scalar >= 0xD800, scalar <= 0xDBFF {
+                        let low = UInt32(hexValue(at: index + 2))
+                        index += 6
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    for byte in (Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8 { put(byte) }
+                default: put(escape)
+                }
             }
         }
-        return out
     }
 
     /// Whether a string span's content equals `literal` (compared after decoding escapes).
@@ -499,26 +508,6 @@ struct JSONParser {
     }
 
     private func hexValue(at index: Int) -> UInt16 { hex4(at: index) ?? 0xFFFD }
-
-    private func appendUTF8(_ out: inout [UInt8], _ scalar: Unicode.Scalar) {
-        let value = scalar.value
-        switch value {
-        case 0..<0x80:
-            out.append(UInt8(value))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | value >> 6))
-            out.append(UInt8(0x80 | value & 0x3F))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | value >> 12))
-            out.append(UInt8(0x80 | value >> 6 & 0x3F))
-            out.append(UInt8(0x80 | value & 0x3F))
-        default:
-            out.append(UInt8(0xF0 | value >> 18))
-            out.append(UInt8(0x80 | value >> 12 & 0x3F))
-            out.append(UInt8(0x80 | value >> 6 & 0x3F))
-            out.append(UInt8(0x80 | value & 0x3F))
-        }
-    }
 
     // MARK: Numbers
 
