@@ -22,7 +22,7 @@ struct CommitSchedule: Sendable {
     /// pipeline to find the committer idle: what bounds the results held in memory while a commit is slow.
     let backlogLimit: Int
     /// The default ``backlogLimit``, in batches: the most messages one commit holds.
-    public static let backlogBatches = 16
+    public static let backlogBatches = 4
     private var lastCommit: ContinuousClock.Instant
     private var pendingMessages = 0
     private var pendingWork = false

@@ -24,7 +24,7 @@ public struct Replayer: Sendable {
     static let yieldInterval = 512
     /// Chunks processed ahead, at most, while a slow transaction (a state-log fold) is written; their results
     /// then commit together.
-    static let backlogChunks = 8
+    static let backlogChunks = 4
 
     /// The store tickets, dead letters and engine state are committed to.
     public var store: TicketStore { session.store }

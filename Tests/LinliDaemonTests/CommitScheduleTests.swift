@@ -61,7 +61,7 @@ struct CommitScheduleTests {
         #expect(!schedule.shouldCommit(withTicketChanges: false, committerBusy: true, at: now))
         schedule.processed(messages: 1)
         #expect(schedule.shouldCommit(withTicketChanges: false, committerBusy: true, at: now), "the backlog limit")
-        #expect(CommitSchedule(delay: .zero, batchSize: 10, start: start).backlogLimit == 160)
+        #expect(CommitSchedule(delay: .zero, batchSize: 10, start: start).backlogLimit == CommitSchedule.backlogBatches * 10)
     }
 
     @Test("the committer is busy from a submit until that transaction ends, and says when it ends")
