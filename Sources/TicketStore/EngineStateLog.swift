@@ -15,17 +15,35 @@ import GRDB
 enum EngineStateLog {
     /// Calls `body` with each key and value of a log entry, in order; returns `false` when the entry is damaged.
     static func forEach(in entry: some ContiguousBytes, _ body: (String, [UInt8]) throws -> Void) rethrows -> Bool {
+        try forEachPair(in: entry) { try decoded($0, $1, body) }
+    }
+
+    /// Calls `body` with a pair's key as a string and value as an array; `false` when the key is not UTF-8.
+    private static func decoded(_ key: RawBytes, _ value: RawBytes, _ body: (String, [UInt8]) throws -> Void) rethrows -> Bool {
+        guard let key = String(validating: key, as: UTF8.self) else { return false }
+        try body(key, Array(value))
+        return true
+    }
+
+    /// Calls `body` with the bytes of each key and value of a log entry, in order, until it returns `false`;
+    /// returns `false` when the entry is damaged or `body` refused a pair.
+    private static func forEachPair(
+        in entry: some ContiguousBytes,
+        _ body: (RawBytes, RawBytes) throws -> Bool
+    ) rethrows -> Bool {
         try entry.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                guard let keyBytes = read(buffer, &offset), let key = String(validating: keyBytes, as: UTF8.self),
-                    let value = read(buffer, &offset)
-                else { return false }
-                try body(key, Array(value))
+                guard let key = read(buffer, &offset), let value = read(buffer, &offset), try body(key, value) else {
+                    return false
+                }
             }
             return true
         }
     }
+
+    /// A key's or a value's bytes within a log entry.
+    private typealias RawBytes = UnsafeRawBufferPointer.SubSequence
 
     /// Appends a log entry; folds the log into the base table first when it has grown to `foldBytes`.
     ///
@@ -79,10 +97,13 @@ enum EngineStateLog {
                 """
         )
         var written = Set<KeyFingerprint>()
-        // An empty blob binds as NULL, hence the COALESCE.
-        try forEachEntry(in: db, newestFirst: true) { key, value in
-            guard written.insert(KeyFingerprint(key)).inserted else { return }
+        // A key met again (most of them: a device reports many times between folds) is skipped on its bytes,
+        // before any string is made. An empty blob binds as NULL, hence the COALESCE.
+        try forEachEntryPairs(in: db, newestFirst: true) { keyBytes, value in
+            guard written.insert(KeyFingerprint(UnsafeRawBufferPointer(rebasing: keyBytes))).inserted else { return true }
+            guard let key = String(validating: keyBytes, as: UTF8.self) else { return false }
             try upsert.execute(arguments: [key, Data(value)])
+            return true
         }
         try db.execute(sql: "DELETE FROM engine_state_log")
     }
@@ -92,28 +113,33 @@ enum EngineStateLog {
         let first: Int
         let second: Int
 
-        init(_ key: String) {
+        init(_ key: UnsafeRawBufferPointer) {
             var first = Hasher()
             first.combine(UInt8(1))
-            first.combine(key)
+            first.combine(bytes: key)
             var second = Hasher()
             second.combine(UInt8(2))
-            second.combine(key)
+            second.combine(bytes: key)
             self.first = first.finalize()
             self.second = second.finalize()
         }
     }
 
-    private static func forEachEntry(
+    private static func forEachEntry(in db: Database, _ body: (String, [UInt8]) throws -> Void) throws {
+        try forEachEntryPairs(in: db, newestFirst: false) { try decoded($0, $1, body) }
+    }
+
+    /// Every key and value of the log as bytes, entry by entry; `body` returns `false` for a pair it finds damaged.
+    private static func forEachEntryPairs(
         in db: Database,
-        newestFirst: Bool = false,
-        _ body: (String, [UInt8]) throws -> Void
+        newestFirst: Bool,
+        _ body: (RawBytes, RawBytes) throws -> Bool
     ) throws {
         let order = newestFirst ? "DESC" : "ASC"
         let rows = try Row.fetchCursor(db, sql: "SELECT id, entries FROM engine_state_log ORDER BY id \(order)")
         while let row = try rows.next() {
             let id: Int64 = row[0]
-            guard try forEach(in: row[1] as Data, body) else {
+            guard try forEachPair(in: row[1] as Data, body) else {
                 throw TicketStoreError.corrupt("engine_state_log \(id): column entries is not a state log entry")
             }
         }
