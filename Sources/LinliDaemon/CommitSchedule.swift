@@ -21,8 +21,8 @@ struct CommitSchedule: Sendable {
     /// Pending messages beyond which a due commit waits for the transaction in flight rather than for the
     /// pipeline to find the committer idle: what bounds the results held in memory while a commit is slow.
     let backlogLimit: Int
-    /// The default ``backlogLimit``, in batches: the most messages one commit holds.
-    public static let backlogBatches = 4
+    /// The default ``backlogLimit``, in batches.
+    static let backlogBatches = 4
     private var lastCommit: ContinuousClock.Instant
     private var pendingMessages = 0
     private var pendingWork = false
