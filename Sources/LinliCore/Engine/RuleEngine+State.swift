@@ -73,12 +73,12 @@ extension RuleEngine {
     }
 
     /// Appends ``blobName(_:)``'s UTF-8 to `bytes`, without string interpolation or a string (one per changed
-    /// subject per commit).
+    /// subject per commit). No `reserveCapacity` here: on a buffer that keeps growing it would reallocate exactly,
+    /// every time.
     static func appendBlobName(_ key: DedupKey, to bytes: inout [UInt8]) {
         var rule = key.rule
         var site = key.site
         var id = key.subject.id
-        bytes.reserveCapacity(bytes.count + subjectPrefix.utf8.count + rule.utf8.count + site.utf8.count + id.utf8.count + 11)
         bytes += subjectPrefix.utf8
         rule.withUTF8 { bytes += $0 }
         bytes.append(UInt8(ascii: "/"))
