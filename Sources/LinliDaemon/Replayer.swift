@@ -22,9 +22,6 @@ public struct Replayer: Sendable {
     public static let defaultChunkSize = 10_000
     /// Messages between two yields of the task.
     static let yieldInterval = 512
-    /// Chunks processed ahead, at most, while a slow transaction (a state-log fold) is written; their results
-    /// then commit together.
-    static let backlogChunks = 4
 
     /// The store tickets, dead letters and engine state are committed to.
     public var store: TicketStore { session.store }
@@ -79,7 +76,7 @@ public struct Replayer: Sendable {
     }
 
     /// Replays one message; commits when a chunk is full and the previous commit has been written (or
-    /// ``backlogChunks`` chunks are waiting).
+    /// `CommitSchedule.backlogBatches` chunks are waiting).
     ///
     /// A valid event moves the engine's clock to its time (timers due by then fire first). A message that is
     /// rejected is kept as a dead letter received at `at` when the capture recorded it, else at the engine's
@@ -93,7 +90,8 @@ public struct Replayer: Sendable {
         session.ingest(topic: topic, payload: payload, receivedAt: receivedAt)
         summary.messages += 1
         uncommitted += 1
-        if uncommitted >= chunkSize && (!committer.isBusy || uncommitted >= Self.backlogChunks * chunkSize) {
+        // While a transaction is written, chunks gather up to the daemon's backlog of batches.
+        if uncommitted >= chunkSize && (!committer.isBusy || uncommitted >= CommitSchedule.backlogBatches * chunkSize) {
             try await commit()
         } else if summary.messages % Self.yieldInterval == 0 {
             // A long replay is CPU work on the cooperative pool: let other tasks (a daemon in the same

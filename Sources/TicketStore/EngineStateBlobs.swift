@@ -59,7 +59,7 @@ public struct EngineStateBlobs: Sendable, Hashable, ExpressibleByDictionaryLiter
     /// Appends a length placeholder, what `write` appends, then patches the placeholder with its length.
     private mutating func appendMeasured(_ write: (inout [UInt8]) -> Void) {
         let lengthOffset = entry.count
-        entry.append(contentsOf: [0, 0, 0, 0])
+        entry.append(contentsOf: repeatElement(0, count: 4))
         write(&entry)
         let length = UInt32(entry.count - lengthOffset - 4).littleEndian
         withUnsafeBytes(of: length) { bytes in

@@ -85,8 +85,9 @@ struct MemoryBenchmark {
         let path = work + "/memory.sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let store = try TicketStore(path: path, configuration: .init(durability: .normal))
-        // Transactions of the daemon's size (`pipeline.batch_size`), not the replay command's 10,000 messages: the
-        // daemon never holds more than a batch's results while the previous batch commits.
+        // Transactions of the daemon's size (`pipeline.batch_size`), not the replay command's 10,000 messages: like
+        // the daemon, the replayer holds a batch's results while the previous one commits, and up to its backlog of
+        // batches while a slow one (a state-log fold) does.
         var replayer = try await Replayer.start(
             rules: rules,
             registry: registry,

@@ -38,7 +38,7 @@ struct SubjectStates: Sendable {
     private var denseCount = 0
     /// Where ``nextToSweep()`` is in `keyed`.
     private var sweepPosition = 0
-    /// States changed since ``takeChanges()``: by key, and (touched on the hot path, where no key is built) by slot.
+    /// States changed since ``takeChanges()``: keyed states by key, dense ones by slot (however they were marked).
     private var changedKeys: Set<DedupKey> = []
     private var changedSlots: Set<Slot> = []
 
@@ -138,7 +138,11 @@ struct SubjectStates: Sendable {
 
     /// Marks a subject's state as changed (or gone), to be stored with the next commit.
     mutating func markChanged(_ key: DedupKey) {
-        changedKeys.insert(key)
+        if let slot = denseSlot(of: key) {
+            changedSlots.insert(slot)
+        } else {
+            changedKeys.insert(key)
+        }
     }
 
     /// Marks a dense state as changed, to be stored with the next commit.
@@ -151,12 +155,10 @@ struct SubjectStates: Sendable {
 
     /// The states changed since the last call, each once, by key (`nil` for one that no longer has a state).
     mutating func takeChanges() -> [(key: DedupKey, state: SubjectState?)] {
-        var changes = changedKeys.map { key in (key: key, state: self[key]) }
+        var changes = changedKeys.map { key in (key: key, state: keyed[key]) }
         for slot in changedSlots {
-            let key = key(of: slot)
-            guard !changedKeys.contains(key) else { continue }
             let state = self[slot]
-            changes.append((key: key, state: state == SubjectState() ? nil : state))
+            changes.append((key: key(of: slot), state: state == SubjectState() ? nil : state))
         }
         // Keep the tables of an everyday batch; let go of large ones (a reload may mark many subjects).
         changedKeys.removeAll(keepingCapacity: changedKeys.capacity <= 1 << 14)

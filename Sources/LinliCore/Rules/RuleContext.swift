@@ -18,7 +18,8 @@ public struct RuleContext: Sendable {
     /// The site's device table and the event's device's place in it: most events never read their device's
     /// registry entry (only templates and a few conditions do), so it is not copied until one does.
     private let devices: OrderedDictionary<String, Device>
-    private let deviceEntry: Int?
+    /// The event's device's position in its site's device table, when registered.
+    let deviceIndex: Int?
 
     /// Builds the context of `event` from the registry.
     public init(event: Event, registry: SiteRegistry) {
@@ -27,27 +28,24 @@ public struct RuleContext: Sendable {
 
     /// Builds the context of `event` from the registry, given where the decoder found its device in the site's
     /// device table (checked: a position that does not list this device is looked up again).
-    init(event: Event, registry: SiteRegistry, deviceIndex: Int?) {
+    init(event: Event, registry: SiteRegistry, deviceIndex found: Int?) {
         self.event = event
         let site = registry.sites.index(forKey: event.site)
         siteName = site.map { registry.sites.values[$0].name }
         devices = site.map { registry.sites.values[$0].devices } ?? [:]
-        if let deviceIndex, devices.keys.indices.contains(deviceIndex), devices.keys[deviceIndex] == event.device {
-            deviceEntry = deviceIndex
+        if let found, devices.keys.indices.contains(found), devices.keys[found] == event.device {
+            deviceIndex = found
         } else {
-            deviceEntry = devices.index(forKey: event.device)
+            deviceIndex = devices.index(forKey: event.device)
         }
-        let residentID = event.data.resident ?? deviceEntry.flatMap { devices.values[$0].resident }
+        let residentID = event.data.resident ?? deviceIndex.flatMap { devices.values[$0].resident }
         self.residentID = residentID
         resident = residentID.flatMap { id in site.flatMap { registry.sites.values[$0].residents[id] } }
     }
 
     /// The event's device, when registered.
-    public var device: Device? { deviceEntry.map { devices.values[$0] } }
-
-    /// The event's device's position in its site's device table, when registered.
-    var deviceIndex: Int? { deviceEntry }
+    public var device: Device? { deviceIndex.map { devices.values[$0] } }
 
     /// Whether the event's device is registered (its kind is then the event's: decoding checked it).
-    public var isDeviceRegistered: Bool { deviceEntry != nil }
+    public var isDeviceRegistered: Bool { deviceIndex != nil }
 }
