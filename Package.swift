@@ -52,6 +52,7 @@ let package = Package(
             providers: [.apt(["libmosquitto-dev"])]
         ),
         .systemLibrary(name: "CMalloc"),
+        .target(name: "CSocketReadBuffer"),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -59,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "Mosquitto",
-            dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CMosquitto", "CSocketReadBuffer", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -156,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MosquittoTests",
-            dependencies: ["Mosquitto", "TestSupport"],
+            dependencies: ["Mosquitto", "CSocketReadBuffer", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -18,11 +18,17 @@ extension MQTTClient {
     /// would then stay disconnected forever without anyone noticing. Here every error is reported and retried.
     func runNetworkLoop() {
         let mosq = handle.pointer
+        var readBuffer = ReadBuffer(enabled: configuration.tls == nil, counts: socketReadTotals)
         while !stopRequested.load(ordering: .acquiring) {
-            var code = mosquitto_loop(mosq, 1_000, 1)
-            if code == 0 { code = readBackToBack(mosq) }
+            readBuffer.follow(socket: mosquitto_socket(mosq))
+            // Bytes already buffered are no longer in the kernel: `select` must not wait for them.
+            var code = mosquitto_loop(mosq, readBuffer.hasPending ? 0 : 1_000, 1)
+            if code == 0 { code = readBackToBack(mosq, readBuffer: readBuffer) }
+            readBuffer.report()
             if code == 0 { continue }
             let systemError = errno
+            // The connection is gone: what was read of it is dropped.
+            readBuffer.release()
             if stopRequested.load(ordering: .acquiring) { break }
             if !disconnectReported.exchange(false, ordering: .acquiringAndReleasing) {
                 disconnected(code: code, systemError: systemError)
@@ -40,8 +46,9 @@ extension MQTTClient {
     /// half of the network thread's system calls were `select`s. Stops at the first read that brings no message
     /// (nothing left to read, or another kind of packet). Queued packets (QoS 1 acknowledgements) are written
     /// before each read, so the broker's in-flight window keeps moving; the socket is corked meanwhile, so the
-    /// burst's acknowledgements leave in a few TCP segments instead of one each. Returns libmosquitto's result code.
-    private func readBackToBack(_ mosq: OpaquePointer) -> Int32 {
+    /// burst's acknowledgements leave in a few TCP segments instead of one each. Goes on past a read without a message
+    /// while `readBuffer` holds bytes. Returns libmosquitto's result code.
+    private func readBackToBack(_ mosq: OpaquePointer, readBuffer: borrowing ReadBuffer) -> Int32 {
         var cork = SocketCork(socket: mosquitto_socket(mosq))
         defer { cork.release() }
         for _ in 0..<Self.backToBackPackets {
@@ -52,7 +59,7 @@ extension MQTTClient {
             }
             let before = receivedCount.load(ordering: .relaxed)
             let code = mosquitto_loop_read(mosq, 1)
-            if code != 0 || receivedCount.load(ordering: .relaxed) == before { return code }
+            if code != 0 || (receivedCount.load(ordering: .relaxed) == before && !readBuffer.hasPending) { return code }
         }
         return 0
     }

@@ -68,10 +68,18 @@ public final class MQTTClient: Sendable {
     let connected = Atomic<Bool>(false)
     /// Messages received so far (only the network thread increments it).
     let receivedCount = Atomic<UInt64>(0)
+    /// What the network loop's read buffers served (``socketReads``).
+    let socketReadTotals = SocketReadCounts.Totals()
 
     /// Whether the client currently has an accepted connection to the broker.
     public var isConnected: Bool {
         connected.load(ordering: .acquiring)
+    }
+
+    /// How libmosquitto's reads of the socket were served so far, over every connection: with the read buffer
+    /// (plain TCP), a burst of messages costs a few `read(2)` calls rather than about four per message.
+    public var socketReads: SocketReadCounts {
+        socketReadTotals.value
     }
 
     /// The received messages, in arrival order, for a single consumer.
