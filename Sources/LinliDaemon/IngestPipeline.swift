@@ -158,9 +158,9 @@ public final class IngestPipeline: Service {
                     switch input {
                     case .messages(let messages):
                         let now = WallClock.now()
-                        for message in messages {
-                            let receivedAt = journal.receivedAt(sequence: message.tag) ?? now
-                            session.ingest(topic: message.topic, payload: message.payload, receivedAt: receivedAt)
+                        let times = journal.receivedAt(sequences: messages.lazy.map(\.tag))
+                        for (message, receivedAt) in zip(messages, times) {
+                            session.ingest(topic: message.topic, payload: message.payload, receivedAt: receivedAt ?? now)
                             inbox.take(message.tag)
                         }
                         schedule.processed(messages: messages.count)

@@ -1,3 +1,5 @@
+internal import OrderedCollections
+
 extension RuleEngine {
     /// Handles one due timer.
     mutating func fire(_ timer: TimerQueue.Entry, lateNote: String?, into updates: inout [TicketUpdate]) {
@@ -59,23 +61,40 @@ extension RuleEngine {
         }
     }
 
-    /// Every (rule, subject) an absence rule watches with the subject's limit, in a fixed order (sites, then
-    /// subjects, by id), reading each registry entry once.
-    func watchedAbsences(of rule: Rule, _ absence: Absence) -> [(key: DedupKey, limit: Duration)] {
-        var watched: [(key: DedupKey, limit: Duration)] = []
+    /// A subject an absence rule watches: its key, its limit and, for a device whose state lives in a dense table,
+    /// its slot (so that starting to watch it hashes nothing).
+    struct WatchedSubject {
+        var key: DedupKey
+        var limit: Duration
+        var slot: SubjectStates.Slot?
+    }
+
+    /// Every (rule, subject) the absence rule at `ruleIndex` watches with the subject's limit, in a fixed order
+    /// (sites, then subjects, by id), reading each registry entry once.
+    func watchedAbsences(of rule: Rule, at ruleIndex: Int, _ absence: Absence) -> [WatchedSubject] {
+        var watched: [WatchedSubject] = []
         for site in registry.sites.values.sorted(by: { $0.id < $1.id }) {
-            // Sorted as (id, limit) pairs: small to move, unlike whole registry entries.
-            let limits: [(id: String, limit: Duration)] =
+            let table = absence.watch == .devices ? states.table(rule: ruleIndex, site: site.id) : nil
+            // Sorted as (id, position, limit) triples: small to move, unlike whole registry entries.
+            let limits: [(id: String, position: Int, limit: Duration)] =
                 absence.watch == .devices
-                ? site.devices.compactMap { id, device in
-                    Self.watchedLimit(absence, subject: .device(id), deviceKind: device.kind, resident: nil).map { (id, $0) }
+                ? site.devices.keys.indices.compactMap { position in
+                    let id = site.devices.keys[position]
+                    return Self.watchedLimit(absence, subject: .device(id), deviceKind: site.devices.values[position].kind, resident: nil)
+                        .map { (id, position, $0) }
                 }
                 : site.residents.compactMap { id, resident in
-                    Self.watchedLimit(absence, subject: .resident(id), deviceKind: nil, resident: resident).map { (id, $0) }
+                    Self.watchedLimit(absence, subject: .resident(id), deviceKind: nil, resident: resident).map { (id, 0, $0) }
                 }
-            for (id, limit) in limits.sorted(by: { $0.id < $1.id }) {
+            for (id, position, limit) in limits.sorted(by: { $0.id < $1.id }) {
                 let subject: Subject = absence.watch == .devices ? .device(id) : .resident(id)
-                watched.append((DedupKey(rule: rule.id, site: site.id, subject: subject), limit))
+                watched.append(
+                    WatchedSubject(
+                        key: DedupKey(rule: rule.id, site: site.id, subject: subject),
+                        limit: limit,
+                        slot: table.map { SubjectStates.Slot(table: $0, device: Int32(position)) }
+                    )
+                )
             }
         }
         return watched
@@ -99,31 +118,40 @@ extension RuleEngine {
     mutating func scheduleWatches(firstStart: Bool = false) {
         guard let epoch else { return }
         let since = max(epoch, now)
-        let absences = rules.rules.map { rule -> [(key: DedupKey, limit: Duration)] in
+        let absences = rules.rules.enumerated().map { ruleIndex, rule -> [WatchedSubject] in
             guard case .absence(let absence) = rule.trigger else { return [] }
-            return watchedAbsences(of: rule, absence)
+            return watchedAbsences(of: rule, at: ruleIndex, absence)
         }
         // A fresh engine stores a state for every watched subject: size the keyed table once instead of growing it
         // (the dense tables are sized already).
         if states.isEmpty {
-            let keyed = absences.reduce(0) { count, watched in count + watched.count { !states.isDense($0.key) } }
-            states.reserveKeyedCapacity(keyed)
+            states.reserveKeyedCapacity(absences.reduce(0) { count, watched in count + watched.count { $0.slot == nil } })
         }
         let restoredRoster = roster
         roster = nil
         var rostered: [UInt64] = []
         for (rule, watched) in zip(rules.rules, absences) {
-            for (key, limit) in watched {
+            for subject in watched {
                 // The roster is searched only for a subject never heard from.
                 var rosteredStart: EventTime?
-                let (changed, due) = Self.startWatching(&states[key, default: SubjectState()], limit: limit) {
-                    rosteredStart = firstStart ? nil : restoredRoster?.start(of: key)
+                let start = {
+                    rosteredStart = firstStart ? nil : restoredRoster?.start(of: subject.key)
                     return rosteredStart ?? since
                 }
+                let (changed, due) =
+                    if let slot = subject.slot {
+                        Self.startWatching(&states[slot], limit: subject.limit, since: start)
+                    } else {
+                        Self.startWatching(&states[subject.key, default: SubjectState()], limit: subject.limit, since: start)
+                    }
                 if changed {
-                    if firstStart { rostered.append(WatchRoster.hash(key)) } else if rosteredStart == nil { states.markChanged(key) }
+                    if firstStart {
+                        rostered.append(WatchRoster.hash(subject.key))
+                    } else if rosteredStart == nil {
+                        if let slot = subject.slot { states.markChanged(slot) } else { states.markChanged(subject.key) }
+                    }
                 }
-                if let due { timers.schedule(absenceTimer(key), at: due) }
+                if let due { timers.schedule(subject.slot.map(TimerQueue.Purpose.deviceAbsence) ?? .absence(subject.key), at: due) }
             }
             if case .dailyDeadline = rule.trigger {
                 // Residents share a few deadline times: work out each local day once, not once per resident.

@@ -69,8 +69,12 @@ struct SubjectStates: Sendable {
 
     /// The dense slot of a rule's subject: the event's device, at the position the decoder found it.
     func slot(rule ruleIndex: Int, site: String, device position: Int) -> Slot? {
-        guard let table = tableByRule[ruleIndex]?[site] else { return nil }
-        return Slot(table: table, device: Int32(position))
+        table(rule: ruleIndex, site: site).map { Slot(table: $0, device: Int32(position)) }
+    }
+
+    /// The dense table of a rule at a site, if the rule keeps its states in dense tables.
+    func table(rule ruleIndex: Int, site: String) -> Int32? {
+        tableByRule[ruleIndex]?[site]
     }
 
     /// The key of a dense slot.
