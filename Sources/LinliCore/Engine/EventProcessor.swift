@@ -62,7 +62,7 @@ public struct EventProcessor: Sendable {
             )
             return
         }
-        apply(decoded.event, deviceIndex: decoded.deviceIndex, into: &output)
+        apply(decoded, into: &output)
     }
 
     /// Why an event is too late or too early to apply, if it is.
@@ -77,18 +77,18 @@ public struct EventProcessor: Sendable {
 
     /// Applies one decoded event.
     public mutating func apply(_ event: Event, into output: inout ProcessorOutput) {
-        apply(event, deviceIndex: nil, into: &output)
+        apply(DecodedEvent(event: event), into: &output)
     }
 
-    /// ``apply(_:into:)`` given where the decoder found the event's device in its site's device table.
-    mutating func apply(_ event: Event, deviceIndex: Int?, into output: inout ProcessorOutput) {
-        guard deduplicator.insert(source: event.source, id: event.id) else {
+    /// ``apply(_:into:)`` given the registry entries the decoder found for the event.
+    mutating func apply(_ decoded: consuming DecodedEvent, into output: inout ProcessorOutput) {
+        guard deduplicator.insert(source: decoded.event.source, id: decoded.event.id) else {
             output.duplicates += 1
             return
         }
         output.accepted += 1
-        output.seen.append(SeenEvent(source: event.source, id: event.id, time: event.time))
-        output.updates += engine.process(event, deviceIndex: deviceIndex)
+        output.seen.append(SeenEvent(source: decoded.event.source, id: decoded.event.id, time: decoded.event.time))
+        output.updates += engine.process(decoded)
         engine.forgetStale(before: engine.now - lateness, budget: Self.sweepPerEvent)
     }
 

@@ -81,19 +81,19 @@ public struct RuleEngine: Sendable {
     /// Applies one event: fires timers due up to its time, resolves what it clears, raises or adds to
     /// what it triggers.
     public mutating func process(_ event: Event) -> [TicketUpdate] {
-        process(event, deviceIndex: nil)
+        process(DecodedEvent(event: event))
     }
 
-    /// ``process(_:)`` given where the decoder found the event's device in its site's device table.
-    mutating func process(_ event: Event, deviceIndex: Int?) -> [TicketUpdate] {
-        var updates = advance(to: event.time)
-        let typeIndex = event.type.index
-        let plan = rules.plan(for: event.site)
+    /// ``process(_:)`` given the registry entries the decoder found for the event.
+    mutating func process(_ decoded: consuming DecodedEvent) -> [TicketUpdate] {
+        var updates = advance(to: decoded.event.time)
+        let typeIndex = decoded.event.type.index
+        let plan = rules.plan(for: decoded.event.site)
         let resolvers = plan.resolvedBy[typeIndex]
         let triggers = plan.triggeredBy[typeIndex]
         guard !resolvers.isEmpty || !triggers.isEmpty else { return updates }
         let boxes = rules.boxes
-        var context = RuleContext(event: event, registry: registry, deviceIndex: deviceIndex)
+        var context = RuleContext(decoded: decoded, registry: registry)
         for ruleIndex in resolvers {
             autoResolve(boxes[ruleIndex], context: &context, into: &updates)
         }

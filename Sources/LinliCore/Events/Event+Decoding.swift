@@ -141,21 +141,21 @@ extension Event {
         )
 
         // The registry, read in place (a registry entry is not copied).
-        guard let siteIndex = registry.sites.index(forKey: route.site) else { throw .unknownSite(route.site) }
-        let deviceIndex = registry.sites.values[siteIndex].devices.index(forKey: route.device)
+        guard let site = registry.sites[route.site] else { throw .unknownSite(route.site) }
+        let deviceIndex = site.devices.index(forKey: route.device)
         if let deviceIndex {
-            let registered = registry.sites.values[siteIndex].devices.values[deviceIndex].kind
+            let registered = site.devices.values[deviceIndex].kind
             guard registered == route.kind else {
                 throw .deviceKindMismatch(device: route.device, registered: registered, topicKind: route.kind)
             }
-        } else if !registry.sites.values[siteIndex].acceptUnregistered {
+        } else if !site.acceptUnregistered {
             throw .unknownDevice(site: route.site, device: route.device)
         }
 
         // The data fields.
         parser.position = data.offset
         event.data = try Self.decodeData(of: type, with: &parser)
-        return DecodedEvent(event: event, deviceIndex: deviceIndex)
+        return DecodedEvent(event: event, deviceIndex: deviceIndex, site: site)
     }
 
     /// The event type a string span names, if any.

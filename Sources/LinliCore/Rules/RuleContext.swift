@@ -23,16 +23,17 @@ public struct RuleContext: Sendable {
 
     /// Builds the context of `event` from the registry.
     public init(event: Event, registry: SiteRegistry) {
-        self.init(event: event, registry: registry, deviceIndex: nil)
+        self.init(decoded: DecodedEvent(event: event), registry: registry)
     }
 
-    /// Builds the context of `event` from the registry, given where the decoder found its device in the site's
-    /// device table (checked: a position that does not list this device is looked up again).
-    init(event: Event, registry: SiteRegistry, deviceIndex found: Int?) {
-        self.event = event
-        let site = registry.sites.index(forKey: event.site)
-        siteName = site.map { registry.sites.values[$0].name }
-        devices = site.map { registry.sites.values[$0].devices } ?? [:]
+    /// Builds the context of an event from the registry, given the entries the decoder found for it (checked: a
+    /// site of another id, or a position that does not list this device, is looked up again).
+    init(decoded: consuming DecodedEvent, registry: SiteRegistry) {
+        let found = decoded.deviceIndex
+        let site = decoded.site.flatMap { $0.id == decoded.event.site ? $0 : nil } ?? registry.sites[decoded.event.site]
+        event = decoded.event
+        siteName = site?.name
+        devices = site?.devices ?? [:]
         if let found, devices.keys.indices.contains(found), devices.keys[found] == event.device {
             deviceIndex = found
         } else {
@@ -40,7 +41,7 @@ public struct RuleContext: Sendable {
         }
         let residentID = event.data.resident ?? deviceIndex.flatMap { devices.values[$0].resident }
         self.residentID = residentID
-        resident = residentID.flatMap { id in site.flatMap { registry.sites.values[$0].residents[id] } }
+        resident = residentID.flatMap { site?.residents[$0] }
     }
 
     /// The event's device, when registered.
