@@ -41,6 +41,7 @@ let package = Package(
         .target(
             name: "LinliCore",
             dependencies: [
+                "CPrefetch",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -52,6 +53,7 @@ let package = Package(
             providers: [.apt(["libmosquitto-dev"])]
         ),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CPrefetch"),
         .target(name: "CSocketReadBuffer"),
         .systemLibrary(
             name: "CZlib",

@@ -56,6 +56,7 @@ public struct EventProcessor: Sendable {
             )
             return
         }
+        if let position = decoded.deviceIndex { engine.states.prefetch(site: decoded.event.site, device: position) }
         if let problem = timeliness(of: decoded.event, wallClock: wallClock) {
             output.reject(
                 DeadLetter(topic: topic, reason: problem.reason, detail: problem.detail, payload: payload, receivedAt: receivedAt)

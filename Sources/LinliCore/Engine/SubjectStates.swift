@@ -1,3 +1,4 @@
+internal import CPrefetch
 internal import OrderedCollections
 
 /// The engine's per-subject states, by de-duplication key.
@@ -33,6 +34,8 @@ struct SubjectStates: Sendable {
     private var tables: [Table] = []
     /// Rule index → site → table, for the rules with dense tables.
     private var tableByRule: [Int: [String: Int32]] = [:]
+    /// Site → its tables (one per rule with dense tables).
+    private var tablesBySite: [String: [Int32]] = [:]
     /// Rule id → site → table.
     private var tableByRuleID: [String: [String: Int32]] = [:]
     private var denseCount = 0
@@ -54,6 +57,7 @@ struct SubjectStates: Sendable {
                 dense.append(Array(repeating: SubjectState(), count: site.devices.count))
                 tableByRule[ruleIndex, default: [:]][siteID] = table
                 tableByRuleID[rule.id, default: [:]][siteID] = table
+                tablesBySite[siteID, default: []].append(table)
             }
         }
     }
@@ -75,6 +79,17 @@ struct SubjectStates: Sendable {
     /// The dense table of a rule at a site, if the rule keeps its states in dense tables.
     func table(rule ruleIndex: Int, site: String) -> Int32? {
         tableByRule[ruleIndex]?[site]
+    }
+
+    /// Starts fetching the dense states of the device at `position` of `site`'s device table into the cache: the
+    /// absence rules touch them once the event reaches them, and a state of a table of 100,000 is rarely cached.
+    func prefetch(site: String, device position: Int) {
+        guard let tables = tablesBySite[site] else { return }
+        for table in tables {
+            dense[Int(table)].withUnsafeBufferPointer { states in
+                if position < states.count, let base = states.baseAddress { linli_prefetch_for_write(base + position) }
+            }
+        }
     }
 
     /// The key of a dense slot.
