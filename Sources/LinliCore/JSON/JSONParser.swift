@@ -68,7 +68,12 @@ struct JSONParser {
     init(bytes: UnsafeRawBufferPointer, maxDepth: Int = JSONValue.defaultMaxDepth) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        // An event's envelope and data keys, allocated once rather than grown 1, 2, 4, 8, 16 (an allocation each).
+        keySpans.reserveCapacity(Self.expectedKeys)
     }
+
+    /// Keys the key list holds before it grows: a contract event has about 7 attributes and 1 to 4 data fields.
+    private static let expectedKeys = 16
 
     // MARK: Tree mode
 
