@@ -305,18 +305,18 @@ public final class InboxJournal: Sendable {
 
     /// When the message with `sequence` was received, if it is among the last 65,536 appended by this process.
     public func receivedAt(sequence: UInt64) -> EventTime? {
-        state.withLock { Self.receivedAt(sequence: sequence, in: $0) }
+        receivedAt(sequences: CollectionOfOne(sequence))[0]
     }
 
     /// ``receivedAt(sequence:)`` of each of `sequences`, in order, under one lock (the network thread appends
     /// under the same lock: a look-up per message contended with it).
     public func receivedAt(sequences: some Collection<UInt64>) -> [EventTime?] {
-        state.withLock { state in sequences.map { Self.receivedAt(sequence: $0, in: state) } }
-    }
-
-    private static func receivedAt(sequence: UInt64, in state: State) -> EventTime? {
-        let entry = state.recentTimes[Int(sequence & UInt64(recentTimesCapacity - 1))]
-        return entry.sequence == sequence && sequence != 0 ? EventTime(milliseconds: entry.milliseconds) : nil
+        state.withLock { state in
+            sequences.map { sequence in
+                let entry = state.recentTimes[Int(sequence & UInt64(Self.recentTimesCapacity - 1))]
+                return entry.sequence == sequence && sequence != 0 ? EventTime(milliseconds: entry.milliseconds) : nil
+            }
+        }
     }
 
     /// The journal's counters now.

@@ -65,29 +65,42 @@ public struct SocketReadCounts: Sendable, Equatable {
     /// The `read(2)` system calls that served them.
     public var systemCalls: UInt64
 
-    /// A client's running totals: those of released buffers, plus the one in use as last reported.
+    /// What `buffer` served so far (nothing for `nil`).
+    init(_ buffer: OpaquePointer?) {
+        reads = linli_read_buffer_reads(buffer)
+        systemCalls = linli_read_buffer_system_calls(buffer)
+    }
+
+    static func + (left: Self, right: Self) -> Self {
+        var sum = left
+        sum.reads += right.reads
+        sum.systemCalls += right.systemCalls
+        return sum
+    }
+
+    /// A client's running totals: those of released buffers, plus the one in use as last reported (the network
+    /// thread writes a buffer's counts, so other threads read this copy).
     final class Totals: Sendable {
-        private let released = Mutex(SocketReadCounts(reads: 0, systemCalls: 0))
-        private let shown = Mutex(SocketReadCounts(reads: 0, systemCalls: 0))
-
-        var value: SocketReadCounts { shown.withLock { $0 } }
-
-        func add(_ buffer: OpaquePointer) {
-            let total = released.withLock { total in
-                total.reads += linli_read_buffer_reads(buffer)
-                total.systemCalls += linli_read_buffer_system_calls(buffer)
-                return total
-            }
-            shown.withLock { $0 = total }
+        private struct State {
+            var released = SocketReadCounts(nil)
+            var shown = SocketReadCounts(nil)
         }
 
-        func show(current buffer: OpaquePointer?) {
-            var total = released.withLock { $0 }
-            if let buffer {
-                total.reads += linli_read_buffer_reads(buffer)
-                total.systemCalls += linli_read_buffer_system_calls(buffer)
+        private let state = Mutex(State())
+
+        var value: SocketReadCounts { state.withLock { $0.shown } }
+
+        /// Adds a buffer about to be released.
+        func add(_ buffer: OpaquePointer) {
+            state.withLock { state in
+                state.released = state.released + SocketReadCounts(buffer)
+                state.shown = state.released
             }
-            shown.withLock { $0 = total }
+        }
+
+        /// Shows the released buffers' counts plus those of the buffer in use.
+        func show(current buffer: OpaquePointer?) {
+            state.withLock { state in state.shown = state.released + SocketReadCounts(buffer) }
         }
     }
 }

@@ -75,26 +75,21 @@ extension RuleEngine {
         var watched: [WatchedSubject] = []
         for site in registry.sites.values.sorted(by: { $0.id < $1.id }) {
             let table = absence.watch == .devices ? states.table(rule: ruleIndex, site: site.id) : nil
-            // Sorted as (id, position, limit) triples: small to move, unlike whole registry entries.
-            let limits: [(id: String, position: Int, limit: Duration)] =
+            // Sorted as (id, slot, limit) triples: small to move, unlike whole registry entries.
+            let limits: [(id: String, slot: SubjectStates.Slot?, limit: Duration)] =
                 absence.watch == .devices
                 ? site.devices.keys.indices.compactMap { position in
                     let id = site.devices.keys[position]
+                    let slot = table.map { SubjectStates.Slot(table: $0, device: Int32(position)) }
                     return Self.watchedLimit(absence, subject: .device(id), deviceKind: site.devices.values[position].kind, resident: nil)
-                        .map { (id, position, $0) }
+                        .map { (id, slot, $0) }
                 }
                 : site.residents.compactMap { id, resident in
-                    Self.watchedLimit(absence, subject: .resident(id), deviceKind: nil, resident: resident).map { (id, 0, $0) }
+                    Self.watchedLimit(absence, subject: .resident(id), deviceKind: nil, resident: resident).map { (id, nil, $0) }
                 }
-            for (id, position, limit) in limits.sorted(by: { $0.id < $1.id }) {
+            for (id, slot, limit) in limits.sorted(by: { $0.id < $1.id }) {
                 let subject: Subject = absence.watch == .devices ? .device(id) : .resident(id)
-                watched.append(
-                    WatchedSubject(
-                        key: DedupKey(rule: rule.id, site: site.id, subject: subject),
-                        limit: limit,
-                        slot: table.map { SubjectStates.Slot(table: $0, device: Int32(position)) }
-                    )
-                )
+                watched.append(WatchedSubject(key: DedupKey(rule: rule.id, site: site.id, subject: subject), limit: limit, slot: slot))
             }
         }
         return watched
@@ -148,10 +143,10 @@ extension RuleEngine {
                     if firstStart {
                         rostered.append(WatchRoster.hash(subject.key))
                     } else if rosteredStart == nil {
-                        if let slot = subject.slot { states.markChanged(slot) } else { states.markChanged(subject.key) }
+                        states.markChanged(subject.key)
                     }
                 }
-                if let due { timers.schedule(subject.slot.map(TimerQueue.Purpose.deviceAbsence) ?? .absence(subject.key), at: due) }
+                if let due { timers.schedule(absenceTimer(subject.key, slot: subject.slot), at: due) }
             }
             if case .dailyDeadline = rule.trigger {
                 // Residents share a few deadline times: work out each local day once, not once per resident.
@@ -280,8 +275,9 @@ extension RuleEngine {
     }
 
     /// The absence timer of a subject: by slot for a state in a dense table (a compact timer), else by key.
-    func absenceTimer(_ key: DedupKey) -> TimerQueue.Purpose {
-        states.denseSlot(of: key).map(TimerQueue.Purpose.deviceAbsence) ?? .absence(key)
+    /// - Parameter known: the subject's dense slot when the caller has it (else it is looked up).
+    func absenceTimer(_ key: DedupKey, slot known: SubjectStates.Slot? = nil) -> TimerQueue.Purpose {
+        (known ?? states.denseSlot(of: key)).map(TimerQueue.Purpose.deviceAbsence) ?? .absence(key)
     }
 
     private mutating func dailyDeadlineReached(

@@ -140,7 +140,7 @@ extension Event {
             time: time
         )
 
-        // The registry, read in place (a registry entry is not copied).
+        // The registry: the site entry is copied out once, and handed to the rules with the device's position.
         guard let site = registry.sites[route.site] else { throw .unknownSite(route.site) }
         let deviceIndex = site.devices.index(forKey: route.device)
         if let deviceIndex {
