@@ -62,7 +62,10 @@ let package = Package(
         ),
         .target(
             name: "Mosquitto",
-            dependencies: ["CMosquitto", "CSocketReadBuffer", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CMosquitto", "CSocketReadBuffer", .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,3 +1,4 @@
+internal import DequeModule
 import Dispatch
 import Synchronization
 
@@ -19,9 +20,8 @@ final class InboundBuffer: Sendable {
     }
 
     private struct State {
-        /// Messages from `head` on are buffered; the prefix was taken (compacted lazily).
-        var storage: [MQTTMessage] = []
-        var head = 0
+        /// The buffered messages, oldest first.
+        var storage = Deque<MQTTMessage>()
         /// The consumer suspended in ``nextBatch(maximum:)`` while the buffer was empty.
         var waiter: Waiter?
         /// The producer is (about to be) blocked on `roomAvailable`.
@@ -33,24 +33,15 @@ final class InboundBuffer: Sendable {
         /// No message will be pushed any more; consumers get `nil` once the buffer is empty.
         var finished = false
 
-        var count: Int { storage.count - head }
+        var count: Int { storage.count }
 
+        /// Moves up to `maximum` of the oldest messages out (moved, not copied: no reference counting per message,
+        /// under the lock the network thread waits on).
         mutating func take(_ maximum: Int) -> [MQTTMessage] {
-            let taken = min(maximum, count)
-            if head == 0 && taken == storage.count {
-                let batch = storage
-                storage = []
-                return batch
-            }
-            let batch = Array(storage[head..<(head + taken)])
-            head += taken
-            if head == storage.count {
-                storage.removeAll(keepingCapacity: true)
-                head = 0
-            } else if head >= 1024 && head * 2 >= storage.count {
-                storage.removeFirst(head)
-                head = 0
-            }
+            let taken = min(maximum, storage.count)
+            var batch: [MQTTMessage] = []
+            batch.reserveCapacity(taken)
+            for _ in 0..<taken { batch.append(storage.removeFirst()) }
             return batch
         }
     }

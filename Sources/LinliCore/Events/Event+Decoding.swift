@@ -131,14 +131,6 @@ extension Event {
             )
         }
         guard type.kind == route.kind else { throw .kindMismatch(type: type, topicKind: route.kind) }
-        var event = Event(
-            id: parser.string(idSpan),
-            source: parser.string(sourceSpan),
-            site: route.site,
-            device: route.device,
-            type: type,
-            time: time
-        )
 
         // The registry: the site entry is copied out once, and handed to the rules with the device's position.
         guard let site = registry.sites[route.site] else { throw .unknownSite(route.site) }
@@ -152,10 +144,22 @@ extension Event {
             throw .unknownDevice(site: route.site, device: route.device)
         }
 
-        // The data fields.
+        // The data fields; then the event is built whole, in place.
         parser.position = data.offset
-        event.data = try Self.decodeData(of: type, with: &parser)
-        return DecodedEvent(event: event, deviceIndex: deviceIndex, site: site)
+        let eventData = try Self.decodeData(of: type, with: &parser)
+        return DecodedEvent(
+            event: Event(
+                id: parser.string(idSpan),
+                source: parser.string(sourceSpan),
+                site: route.site,
+                device: route.device,
+                type: type,
+                time: time,
+                data: eventData
+            ),
+            deviceIndex: deviceIndex,
+            site: site
+        )
     }
 
     /// The event type a string span names, if any.

@@ -52,14 +52,29 @@ public struct Rule: Sendable {
 
 /// A set of event types and an optional condition, compiled.
 public struct EventMatcher: Sendable {
-    /// The types that can match (one bit per ``EventType``).
-    public var types: Set<EventType>
+    /// The types that can match.
+    public var types: Set<EventType> {
+        didSet { typeBits = Self.bits(of: types) }
+    }
     /// The condition, when there is one.
     public var condition: Condition<RuleContext>?
+    /// ``types`` as one bit per ``EventType/index``: the per-event test, without hashing.
+    private var typeBits: UInt64
+
+    /// Creates a matcher.
+    public init(types: Set<EventType>, condition: Condition<RuleContext>?) {
+        self.types = types
+        self.condition = condition
+        typeBits = Self.bits(of: types)
+    }
 
     /// Whether `context`'s event matches (`inout` only to pass the context without copying it).
     @inline(__always)
     public func matches(_ context: inout RuleContext) -> Bool {
-        types.contains(context.event.type) && (condition?.evaluate(&context) ?? true)
+        typeBits & (1 << context.event.type.index) != 0 && (condition?.evaluate(&context) ?? true)
+    }
+
+    private static func bits(of types: Set<EventType>) -> UInt64 {
+        types.reduce(0) { bits, type in bits | 1 << type.index }
     }
 }

@@ -42,11 +42,38 @@ public struct Absence: Sendable {
     /// Which subjects are watched.
     public var watch: Watch
     /// The allowed silence: one for all, or per device kind (kinds without one are not watched).
-    public var limits: [DeviceKind?: Duration]
+    public var limits: [DeviceKind?: Duration] {
+        didSet { limitByKind = Self.limitByKind(limits) }
+    }
+    /// ``limits`` resolved for each device kind and for residents, at ``position(of:)``: the per-event look-up,
+    /// without hashing.
+    private var limitByKind: [Duration?]
+
+    /// Creates an absence rule's trigger.
+    public init(signs: EventMatcher, watch: Watch, limits: [DeviceKind?: Duration]) {
+        self.signs = signs
+        self.watch = watch
+        self.limits = limits
+        limitByKind = Self.limitByKind(limits)
+    }
 
     /// The limit for a subject of `kind` (`nil` for residents).
     public func limit(for kind: DeviceKind?) -> Duration? {
-        if let kind, let limit = limits[kind] { return limit }
-        return limits[nil]
+        limitByKind[Self.position(of: kind)]
+    }
+
+    private static func limitByKind(_ limits: [DeviceKind?: Duration]) -> [Duration?] {
+        let kinds: [DeviceKind?] = [.bin, .gate, .care, nil]
+        return kinds.map { kind in kind.flatMap { limits[$0] } ?? limits[nil] }
+    }
+
+    /// Where ``limitByKind`` holds the limit of `kind`.
+    private static func position(of kind: DeviceKind?) -> Int {
+        switch kind {
+        case .bin: 0
+        case .gate: 1
+        case .care: 2
+        case nil: 3
+        }
     }
 }
