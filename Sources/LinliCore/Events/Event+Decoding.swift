@@ -287,10 +287,9 @@ private struct EventTopicParts {
         func segment(_ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: bytes[start..<end])
         }
-        guard segment(0, slashes.0).elementsEqual("linli".utf8),
-            segment(slashes.0 + 1, slashes.1).elementsEqual("v1".utf8)
+        guard Self.segment(segment(0, slashes.0), is: "linli"), Self.segment(segment(slashes.0 + 1, slashes.1), is: "v1")
         else { return .failure(Problem(text: "it must start with linli/v1/")) }
-        guard segment(slashes.4 + 1, bytes.count).elementsEqual("event".utf8) else {
+        guard Self.segment(segment(slashes.4 + 1, bytes.count), is: "event") else {
             return .failure(Problem(text: "it must end with /event"))
         }
         let site = segment(slashes.1 + 1, slashes.2)
@@ -315,11 +314,15 @@ private struct EventTopicParts {
 
     /// The device kind a topic segment names, compared byte by byte.
     private static func kind(_ bytes: UnsafeBufferPointer<UInt8>) -> DeviceKind? {
-        func named(_ name: StaticString) -> Bool { name.withUTF8Buffer { $0.elementsEqual(bytes) } }
-        if named("bin") { return .bin }
-        if named("gate") { return .gate }
-        if named("care") { return .care }
+        if segment(bytes, is: "bin") { return .bin }
+        if segment(bytes, is: "gate") { return .gate }
+        if segment(bytes, is: "care") { return .care }
         return nil
+    }
+
+    /// Whether a topic segment is `name`, byte by byte (not through the generic `String.UTF8View` comparison).
+    private static func segment(_ bytes: UnsafeBufferPointer<UInt8>, is name: StaticString) -> Bool {
+        name.withUTF8Buffer { $0.count == bytes.count && $0.elementsEqual(bytes) }
     }
 
     /// Whether `source` is `/sites/{site}/devices/{device}` for this topic's site and device.
