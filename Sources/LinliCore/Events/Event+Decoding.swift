@@ -144,7 +144,7 @@ extension Event {
             throw .unknownDevice(site: route.site, device: route.device)
         }
 
-        // The data fields; then the event is built whole, in place.
+        // The data fields; then the event is built whole.
         parser.position = data.offset
         let eventData = try Self.decodeData(of: type, with: &parser)
         return DecodedEvent(

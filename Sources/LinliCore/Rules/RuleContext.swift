@@ -13,8 +13,6 @@ public struct RuleContext: Sendable {
     public var resident: Resident?
     /// The resident id the event is about, registered or not.
     public var residentID: String?
-    /// The event's device's position in its site's device table, when registered.
-    let deviceIndex: Int?
 
     /// Builds the context of `event` from the registry.
     public init(event: Event, registry: SiteRegistry) {
@@ -26,14 +24,13 @@ public struct RuleContext: Sendable {
     init(decoded: consuming DecodedEvent, registry: SiteRegistry) {
         if decoded.site?.id != decoded.event.site { decoded.site = registry.sites[decoded.event.site] }
         let device = decoded.event.device
-        if let found = decoded.deviceIndex, let keys = decoded.site?.devices.keys, keys.indices.contains(found),
-            keys[found] == device
-        {
-            deviceIndex = found
-        } else {
-            deviceIndex = decoded.site?.devices.index(forKey: device)
-        }
-        let residentID = decoded.event.data.resident ?? deviceIndex.flatMap { decoded.site?.devices.values[$0].resident }
+        // The decoder's position stands if the site lists the device there (-1: none was found).
+        let found = decoded.deviceIndex ?? -1
+        let keys = decoded.site?.devices.keys
+        let stillListed = keys.map { $0.indices.contains(found) && $0[found] == device } ?? false
+        if !stillListed { decoded.deviceIndex = decoded.site?.devices.index(forKey: device) }
+        let residentID =
+            decoded.event.data.resident ?? decoded.deviceIndex.flatMap { decoded.site?.devices.values[$0].resident }
         self.residentID = residentID
         resident = residentID.flatMap { decoded.site?.residents[$0] }
         self.decoded = decoded
@@ -41,6 +38,9 @@ public struct RuleContext: Sendable {
 
     /// The event being evaluated.
     public var event: Event { decoded.event }
+
+    /// The event's device's position in its site's device table, when registered (checked when the context is built).
+    var deviceIndex: Int? { decoded.deviceIndex }
 
     /// The event's site's name, when the site is registered.
     public var siteName: String? { decoded.site?.name }
